@@ -1,0 +1,68 @@
+"""Who is calling: the session user, and the CSRF check on state-changing requests."""
+
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec, SessionData
+from app.core.deps import SessionDep
+from app.core.errors import Forbidden, NotAuthenticated
+from app.models import User
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def session_codec(request: Request) -> SessionCodec:
+    codec = getattr(request.app.state, "session_codec", None)
+    if codec is None:
+        settings = request.app.state.settings
+        codec = SessionCodec(
+            secret=settings.resolved_secret_key(), max_age=settings.session_max_age_seconds
+        )
+        request.app.state.session_codec = codec
+    return codec
+
+
+def session_data(request: Request) -> SessionData | None:
+    return session_codec(request).read(request.cookies.get(COOKIE))
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    data = session_data(request)
+    if data is None:
+        return None
+    return session.get(User, data.user_id)
+
+
+def current_user(request: Request, session: SessionDep) -> User:
+    """The logged-in user; state-changing requests must also carry the session's CSRF token."""
+    data = session_data(request)
+    user = session.get(User, data.user_id) if data else None
+    if data is None or user is None:
+        raise NotAuthenticated("You need to log in.")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not sent or not hmac.compare_digest(sent, data.csrf):
+            raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def admin_user(user: CurrentUser) -> User:
+    if not user.is_admin:
+        raise Forbidden("Only instance admins may do this.")
+    return user
+
+
+def organizer_user(user: CurrentUser) -> User:
+    if not (user.is_admin or user.is_organizer):
+        raise Forbidden("Only organizers may do this.")
+    return user
+
+
+AdminUser = Annotated[User, Depends(admin_user)]
+OrganizerUser = Annotated[User, Depends(organizer_user)]

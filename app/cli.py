@@ -1,0 +1,141 @@
+"""The `loupe` command."""
+
+import logging
+import signal
+import threading
+
+import typer
+from sqlmodel import Session, select
+
+from app.core.config import get_settings
+from app.core.db import make_engine
+from app.core.logs import configure_logging
+
+cli = typer.Typer(help="Loupe: a jury platform for Wikimedia Commons photo contests.")
+admin_cli = typer.Typer(help="Instance admins.")
+cli.add_typer(admin_cli, name="admin")
+
+log = logging.getLogger("loupe")
+
+
+@cli.command()
+def migrate(
+    revision: str = typer.Argument("head", help="Target revision."),
+    down: bool = typer.Option(False, "--down", help="Downgrade to REVISION instead."),
+) -> None:
+    """Bring the database schema up to date (or down to a revision)."""
+    from app.core import migrate as migrations
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    url = settings.resolved_database_url()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if down:
+        migrations.downgrade(url, revision)
+    else:
+        migrations.upgrade(url, revision)
+    typer.echo(f"database at {'revision ' + revision if down else 'head'}")
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Server processes (PostgreSQL only for more than one)."),
+    auto_migrate: bool = typer.Option(True, help="Migrate the database before serving."),
+) -> None:
+    """Serve the web app and API (and run background jobs unless LOUPE_JOBS_IN_SERVER=false)."""
+    import uvicorn
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if auto_migrate:
+        from app.core import migrate as migrations
+
+        migrations.upgrade(settings.resolved_database_url())
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@cli.command()
+def worker() -> None:
+    """Run background jobs in this process until interrupted."""
+    import app.jobs.kinds  # noqa: F401  (registers every job handler)
+    from app.jobs.runner import Worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    Worker(
+        engine=make_engine(settings.resolved_database_url()),
+        lease_seconds=settings.job_lease_seconds,
+        poll_seconds=settings.job_poll_seconds,
+    ).run(stop)
+
+
+def _set_admin(username: str, value: bool) -> None:
+    from app.models import User
+
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url())
+    with Session(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).first()
+        if user is None:
+            typer.echo(
+                f"No user named {username!r} has logged in yet. Ask them to log in once, "
+                "or list them in LOUPE_ADMINS.",
+                err=True,
+            )
+            raise typer.Exit(1)
+        user.is_admin = value
+        from app.audit.service import record
+
+        record(
+            session,
+            actor_id=None,
+            action="admin.grant" if value else "admin.revoke",
+            object_type="user",
+            object_id=user.id,
+            details={"username": username, "via": "cli"},
+        )
+        session.commit()
+    typer.echo(f"{username} is {'now' if value else 'no longer'} an admin")
+
+
+@admin_cli.command("add")
+def admin_add(username: str) -> None:
+    """Make USERNAME an instance admin."""
+    _set_admin(username, True)
+
+
+@admin_cli.command("remove")
+def admin_remove(username: str) -> None:
+    """Take instance admin rights from USERNAME."""
+    _set_admin(username, False)
+
+
+@admin_cli.command("list")
+def admin_list() -> None:
+    """List instance admins."""
+    from app.models import User
+
+    settings = get_settings()
+    with Session(make_engine(settings.resolved_database_url())) as session:
+        names = session.exec(select(User.username).where(User.is_admin)).all()
+    configured = settings.admin_usernames
+    for name in sorted(set(names) | configured):
+        typer.echo(f"{name}{'  (LOUPE_ADMINS)' if name in configured else ''}")
+
+
+def main() -> None:
+    cli()

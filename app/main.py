@@ -1,0 +1,98 @@
+"""The application factory: settings, database, middleware, routers, error handlers, frontend."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import Engine, text
+from starlette.staticfiles import StaticFiles
+
+from app.core import handlers
+from app.core.config import Settings, get_settings
+from app.core.db import make_engine
+from app.core.logs import RequestIdMiddleware
+from app.jobs.runner import BackgroundWorker, Worker
+
+log = logging.getLogger(__name__)
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    run_jobs: bool | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    engine = engine or make_engine(settings.resolved_database_url())
+    run_jobs = settings.jobs_in_server if run_jobs is None else run_jobs
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if run_jobs:
+            import app.jobs.kinds  # noqa: F401  (registers every job handler)
+
+            worker = BackgroundWorker(
+                Worker(
+                    engine=engine,
+                    lease_seconds=settings.job_lease_seconds,
+                    poll_seconds=settings.job_poll_seconds,
+                )
+            )
+            worker.start()
+        yield
+        if worker is not None:
+            worker.close()
+        if owns_engine:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Loupe",
+        version="0.1.0",
+        description="A jury platform for Wikimedia Commons photo contests.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.add_middleware(RequestIdMiddleware)
+    handlers.install(app)
+
+    @app.get("/healthz", tags=["ops"], summary="Liveness and database check")
+    def healthz() -> JSONResponse:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:
+            log.warning("health check: database unavailable: %s", exc)
+            return JSONResponse({"status": "error", "database": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    from app.api import include_routers
+
+    include_routers(app)
+    _mount_frontend(app)
+    return app
+
+
+def _mount_frontend(app: FastAPI) -> None:
+    """Serve the built single-page app; unknown non-API paths get its index.html."""
+    index = STATIC / "index.html"
+    if not index.exists():
+        return
+    app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def spa(path: str) -> FileResponse:
+        candidate = (STATIC / path).resolve()
+        if path and candidate.is_file() and STATIC in candidate.parents:
+            return FileResponse(candidate)
+        return FileResponse(index)

@@ -1,0 +1,18 @@
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from app.models.base import created_at_field, datetime_field
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The Wikimedia global (central) user id, the OAuth `sub`: usernames can be renamed.
+    wiki_id: int = Field(unique=True)
+    username: str = Field(max_length=255, index=True)
+    is_admin: bool = Field(default=False)
+    is_organizer: bool = Field(default=False)
+    created_at: datetime = created_at_field()
+    last_login_at: datetime | None = datetime_field()

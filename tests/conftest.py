@@ -1,0 +1,102 @@
+"""Test database: migrated once per run (SQLite, or PostgreSQL with LOUPE_TEST_DB=postgres),
+one database per xdist worker, emptied after every test that touches it."""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlmodel import Session, SQLModel
+
+from app.core import migrate
+from app.core.config import Settings
+from app.core.db import make_engine, normalize_url
+
+TEST_DB = os.environ.get("LOUPE_TEST_DB", "sqlite")
+PG_URL = os.environ.get("LOUPE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+collect_ignore_glob = ["e2e/*"] if os.environ.get("LOUPE_SKIP_BROWSER") else []
+
+
+def worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def fresh_database(name: str, tmp_dir: Path) -> str:
+    """A new empty database named after ``name``; returns its URL."""
+    if TEST_DB == "postgres":
+        admin = create_engine(normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
+        db = f"loupe_{name}_{worker_id()}"
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{db}"'))
+        admin.dispose()
+        return normalize_url(PG_URL).rsplit("/", 1)[0] + f"/{db}"
+    path = tmp_dir / f"{name}.db"
+    path.unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database("test", tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def empty_tables(engine: Engine) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Engine]:
+    """The migrated test database, emptied after the test."""
+    yield engine
+    empty_tables(engine)
+
+
+@pytest.fixture
+def session(db: Engine) -> Iterator[Session]:
+    with Session(db, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        env="test",
+        database_url=database_url,
+        secret_key="test-secret-key",
+        data_dir=tmp_path / "data",
+        jobs_in_server=False,
+        base_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def app(settings: Settings, db: Engine) -> FastAPI:
+    from app.main import create_app
+
+    return create_app(settings, engine=db, run_jobs=False)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
