@@ -1,10 +1,43 @@
 """Where every router is mounted. Secure by default: routes under ``/api`` need a session,
-unless they sit on the public router on purpose."""
+unless they sit on the public router on purpose.
 
-from fastapi import FastAPI
+Add a domain router to ``private``; only what anonymous visitors must reach goes on
+``public`` (and on the allowlist in tests/test_route_security.py, which checks all of this).
+"""
+
+from fastapi import APIRouter, Depends, FastAPI
+
+from app.auth.deps import current_user
 
 
 def include_routers(app: FastAPI) -> None:
+    from app.auth.routes import api_router as me_router
+    from app.auth.routes import dev_router as dev_login_router
+    from app.auth.routes import router as auth_router
+    from app.campaigns.routes import router as campaigns_router
     from app.jobs.routes import router as jobs_router
+    from app.rounds.routes import router as rounds_router
+    from app.users.routes import router as users_router
+    from app.voting.routes import router as voting_router
 
-    app.include_router(jobs_router, prefix="/api")
+    # Every route here needs a session, and a CSRF token unless it is GET/HEAD/OPTIONS.
+    private = APIRouter(prefix="/api", dependencies=[Depends(current_user)])
+    private.include_router(me_router)
+    private.include_router(users_router)
+    private.include_router(jobs_router)
+    private.include_router(campaigns_router)
+    private.include_router(rounds_router)
+    private.include_router(voting_router)
+
+    # Anonymous on purpose (published results, later); keep it short.
+    public = APIRouter(prefix="/api")
+
+    app.include_router(public)
+    app.include_router(private)
+
+    # Browser pages for logging in and out; not under /api.
+    app.include_router(auth_router)
+    # Only exists with LOUPE_ENV=dev and LOUPE_DEV_LOGIN=true (production refuses to start
+    # with it enabled); anywhere else /auth/dev-login is a plain 404.
+    if app.state.settings.dev_login_enabled:
+        app.include_router(dev_login_router)

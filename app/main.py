@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import Engine, text
 from starlette.staticfiles import StaticFiles
@@ -18,7 +18,8 @@ from app.jobs.runner import BackgroundWorker, Worker
 
 log = logging.getLogger(__name__)
 
-STATIC = Path(__file__).parent / "static"
+STATIC = (Path(__file__).parent / "static").resolve()
+API_PREFIXES = ("/api/", "/auth/", "/healthz")
 
 
 def create_app(
@@ -84,15 +85,20 @@ def create_app(
 
 
 def _mount_frontend(app: FastAPI) -> None:
-    """Serve the built single-page app; unknown non-API paths get its index.html."""
+    """Serve the built single-page app: its files, and index.html for every other page."""
     index = STATIC / "index.html"
     if not index.exists():
         return
     app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
-    def spa(path: str) -> FileResponse:
-        candidate = (STATIC / path).resolve()
-        if path and candidate.is_file() and STATIC in candidate.parents:
+    def page_for(request: Request) -> FileResponse | None:
+        # Only browser navigations get the app; API and auth paths keep their JSON 404s.
+        path = request.url.path
+        if request.method not in ("GET", "HEAD") or path.startswith(API_PREFIXES):
+            return None
+        candidate = (STATIC / path.lstrip("/")).resolve()
+        if candidate.is_file() and STATIC in candidate.parents:
             return FileResponse(candidate)
         return FileResponse(index)
+
+    app.state.page_for = page_for

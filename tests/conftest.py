@@ -55,13 +55,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def empty_tables(engine: Engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    # DELETE beats TRUNCATE here: TRUNCATE's fixed cost per table dominates on tiny tables.
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                connection.execute(text(f"DELETE FROM {name}"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture

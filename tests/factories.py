@@ -109,3 +109,51 @@ def make_round_entry(session: Session, *, round: Round, entry: Entry | None = No
     session.add(round_entry)
     session.flush()
     return round_entry
+
+
+def make_task(
+    session: Session,
+    *,
+    round: Round,
+    juror: User,
+    round_entry: RoundEntry | None = None,
+    status: str = "open",
+    sort_key: int = 0,
+) -> Any:
+    """A task of ``juror`` (on a new entry of the round unless ``round_entry`` is given)."""
+    from app.models import Task
+
+    round_entry = round_entry or make_round_entry(session, round=round)
+    task = Task(
+        round_id=round.id,
+        round_entry_id=round_entry.id,
+        juror_id=juror.id,
+        status=status,
+        sort_key=sort_key,
+        done_at=datetime.now(UTC) if status == "done" else None,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def make_vote(
+    session: Session, *, task: Any, value: int, comment: str = "", favourite: bool = False
+) -> Any:
+    """A vote on ``task``, which is marked done."""
+    from app.models import Vote
+
+    vote = Vote(
+        task_id=task.id,
+        round_id=task.round_id,
+        round_entry_id=task.round_entry_id,
+        juror_id=task.juror_id,
+        value=value,
+        comment=comment,
+        favourite=favourite,
+    )
+    task.status = "done"
+    task.done_at = datetime.now(UTC)
+    session.add(vote)
+    session.flush()
+    return vote

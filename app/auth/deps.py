@@ -4,11 +4,12 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import select
 
-from app.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec, SessionData
+from app.auth.sessions import COOKIE, CSRF_HEADER, LoginStateCodec, SessionCodec, SessionData
 from app.core.deps import SessionDep
 from app.core.errors import Forbidden, NotAuthenticated
-from app.models import User
+from app.models import CampaignCoordinator, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -22,6 +23,19 @@ def session_codec(request: Request) -> SessionCodec:
         )
         request.app.state.session_codec = codec
     return codec
+
+
+def login_state_codec(request: Request) -> LoginStateCodec:
+    codec = getattr(request.app.state, "login_state_codec", None)
+    if codec is None:
+        codec = LoginStateCodec(secret=request.app.state.settings.resolved_secret_key())
+        request.app.state.login_state_codec = codec
+    return codec
+
+
+def secure_cookies(request: Request) -> bool:
+    """Cookies are Secure whenever the instance is served over https."""
+    return request.app.state.settings.base_url.startswith("https://")
 
 
 def session_data(request: Request) -> SessionData | None:
@@ -64,5 +78,18 @@ def organizer_user(user: CurrentUser) -> User:
     return user
 
 
+def staff_user(user: CurrentUser, session: SessionDep) -> User:
+    """Admins, organizers and coordinators of any campaign: the people who pick others."""
+    if user.is_admin or user.is_organizer:
+        return user
+    coordinates = session.exec(
+        select(CampaignCoordinator.campaign_id).where(CampaignCoordinator.user_id == user.id)
+    ).first()
+    if coordinates is None:
+        raise Forbidden("Only coordinators, organizers and admins may do this.")
+    return user
+
+
 AdminUser = Annotated[User, Depends(admin_user)]
 OrganizerUser = Annotated[User, Depends(organizer_user)]
+StaffUser = Annotated[User, Depends(staff_user)]

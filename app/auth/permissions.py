@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlmodel import Session, select
 
-from app.auth.deps import CurrentUser
+from app.auth.deps import AdminUser, CurrentUser
 from app.core.deps import SessionDep
 from app.core.errors import Forbidden, NotFound
 from app.models import Campaign, CampaignCoordinator, Job, Round, RoundJuror, User
@@ -67,6 +67,15 @@ def visible_job(job_id: int, user: CurrentUser, session: SessionDep) -> Job:
     raise Forbidden("You may not see this job.")
 
 
+def managed_user(user_id: int, admin: AdminUser, session: SessionDep) -> User:
+    """Another user, for admins to manage; the admin check comes first so that others
+    cannot probe which ids exist."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist.")
+    return user
+
+
 def coordinator_ids(session: Session, *, campaign_id: int) -> list[int]:
     return list(
         session.exec(
@@ -81,3 +90,4 @@ CoordinatedCampaign = Annotated[Campaign, Depends(coordinated_campaign)]
 CoordinatedRound = Annotated[Round, Depends(coordinated_round)]
 JurorRound = Annotated[Round, Depends(juror_round)]
 VisibleJob = Annotated[Job, Depends(visible_job)]
+ManagedUser = Annotated[User, Depends(managed_user)]

@@ -1,17 +1,28 @@
-"""Signed, expiring session cookies.
+"""Signed, expiring cookies: the session, and the short-lived state of a login in progress.
 
-The cookie holds the user id and a per-session CSRF token, signed with the instance's secret.
-A new cookie (with a new token) is issued at every login, so a session planted before login is
-never the one that gets authenticated (no fixation).
+The session cookie holds the user id and a per-session CSRF token, signed with the instance's
+secret. A new cookie (with a new token) is issued at every login, so a session planted before
+login is never the one that gets authenticated (no fixation).
+
+The login cookie carries the OAuth ``state``, the PKCE ``code_verifier`` and where to go next
+between ``/auth/login`` and ``/auth/callback``. It lives in the browser, not in server memory,
+so any replica can finish a login another one started.
 """
 
 import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from starlette.responses import Response
 
 COOKIE = "loupe_session"
 CSRF_HEADER = "X-CSRF-Token"
+
+LOGIN_COOKIE = "loupe_login"
+# Only /auth/* needs the login cookie; scoping it keeps it off every API request.
+LOGIN_COOKIE_PATH = "/auth"
+# Wikimedia's authorization codes live 10 minutes; a login taking longer starts again.
+LOGIN_MAX_AGE = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +51,68 @@ class SessionCodec:
         if not isinstance(raw, dict) or not isinstance(raw.get("uid"), int):
             return None
         return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class LoginState:
+    state: str
+    verifier: str
+    next: str
+
+
+class LoginStateCodec:
+    """The login-in-progress cookie; a different salt, so it can never pass for a session."""
+
+    def __init__(self, *, secret: str, max_age: int = LOGIN_MAX_AGE) -> None:
+        self._serializer = URLSafeTimedSerializer(secret, salt="loupe-login")
+        self.max_age = max_age
+
+    def issue(self, *, next: str) -> tuple[str, LoginState]:
+        # 64 characters from [A-Za-z0-9_-]: inside PKCE's 43-128 character rule.
+        data = LoginState(
+            state=secrets.token_urlsafe(32), verifier=secrets.token_urlsafe(48), next=next
+        )
+        raw = {"state": data.state, "verifier": data.verifier, "next": data.next}
+        return self._serializer.dumps(raw), data
+
+    def read(self, cookie: str | None) -> LoginState | None:
+        if not cookie:
+            return None
+        try:
+            raw = self._serializer.loads(cookie, max_age=self.max_age)
+        except (BadSignature, SignatureExpired):
+            return None
+        if not isinstance(raw, dict) or not all(
+            isinstance(raw.get(key), str) for key in ("state", "verifier", "next")
+        ):
+            return None
+        return LoginState(state=raw["state"], verifier=raw["verifier"], next=raw["next"])
+
+
+def set_session_cookie(response: Response, value: str, *, max_age: int, secure: bool) -> None:
+    response.set_cookie(
+        COOKIE, value, max_age=max_age, path="/", secure=secure, httponly=True, samesite="lax"
+    )
+
+
+def clear_session_cookie(response: Response, *, secure: bool) -> None:
+    response.delete_cookie(COOKIE, path="/", secure=secure, httponly=True, samesite="lax")
+
+
+def set_login_cookie(response: Response, value: str, *, secure: bool) -> None:
+    # Lax still sends it on the top-level redirect back from Wikimedia.
+    response.set_cookie(
+        LOGIN_COOKIE,
+        value,
+        max_age=LOGIN_MAX_AGE,
+        path=LOGIN_COOKIE_PATH,
+        secure=secure,
+        httponly=True,
+        samesite="lax",
+    )
+
+
+def clear_login_cookie(response: Response, *, secure: bool) -> None:
+    response.delete_cookie(
+        LOGIN_COOKIE, path=LOGIN_COOKIE_PATH, secure=secure, httponly=True, samesite="lax"
+    )

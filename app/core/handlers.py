@@ -40,7 +40,12 @@ def install(app: FastAPI) -> None:
         return error_response(exc.status_code, exc.code, exc.detail)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, exc: StarletteHTTPException):
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        page_for = getattr(request.app.state, "page_for", None)
+        if exc.status_code == 404 and page_for is not None:
+            page = page_for(request)
+            if page is not None:
+                return page
         code = HTTP_CODES.get(exc.status_code, "error")
         detail = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, detail, getattr(exc, "headers", None))

@@ -12,6 +12,10 @@ class User(SQLModel, table=True):
     # The Wikimedia global (central) user id, the OAuth `sub`: usernames can be renamed.
     wiki_id: int = Field(unique=True)
     username: str = Field(max_length=255, index=True)
+    # The user's local account id on Commons, which is what Commons reports for uploaders;
+    # resolved through the API (None when they have no Commons account).
+    commons_id: int | None = Field(default=None, index=True)
+    commons_checked_at: datetime | None = datetime_field()
     is_admin: bool = Field(default=False)
     is_organizer: bool = Field(default=False)
     created_at: datetime = created_at_field()

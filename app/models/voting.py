@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Choice, created_at_field, datetime_field
@@ -18,14 +18,21 @@ class Task(SQLModel, table=True):
     __tablename__ = "tasks"
     __table_args__ = (
         UniqueConstraint("round_entry_id", "juror_id"),
+        # A task's juror must be on that round's jury (one check per row, which matters
+        # when activation inserts 150,000 tasks at once).
+        ForeignKeyConstraint(
+            ["round_id", "juror_id"],
+            ["round_jurors.round_id", "round_jurors.user_id"],
+            ondelete="CASCADE",
+        ),
         # A juror's queue: their open tasks in a round, in their shuffled order.
         Index("ix_tasks_queue", "round_id", "juror_id", "status", "sort_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    round_id: int = Field(foreign_key="rounds.id", ondelete="CASCADE")
+    round_id: int
     round_entry_id: int = Field(foreign_key="round_entries.id", ondelete="CASCADE")
-    juror_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    juror_id: int
     status: str = Field(default=TaskStatus.open, max_length=20)
     # Per-juror shuffled order; skipping moves a task past the current maximum.
     sort_key: int = Field(default=0)

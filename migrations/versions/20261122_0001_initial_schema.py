@@ -63,6 +63,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("wiki_id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=255), nullable=False),
+        sa.Column("commons_id", sa.Integer(), nullable=True),
+        sa.Column("commons_checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
         sa.Column("is_organizer", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -71,6 +73,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("wiki_id", name=op.f("uq_users_wiki_id")),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_users_commons_id"), ["commons_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_users_username"), ["username"], unique=False)
 
     op.create_table(
@@ -396,16 +399,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["juror_id"], ["users.id"], name=op.f("fk_tasks_juror_id_users"), ondelete="CASCADE"
+            ["round_id", "juror_id"],
+            ["round_jurors.round_id", "round_jurors.user_id"],
+            name=op.f("fk_tasks_round_id_round_jurors"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["round_entry_id"],
             ["round_entries.id"],
             name=op.f("fk_tasks_round_entry_id_round_entries"),
             ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["rounds.id"], name=op.f("fk_tasks_round_id_rounds"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
         sa.UniqueConstraint(
@@ -528,6 +531,7 @@ def downgrade() -> None:
     op.drop_table("campaigns")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_username"))
+        batch_op.drop_index(batch_op.f("ix_users_commons_id"))
 
     op.drop_table("users")
     op.drop_table("series")

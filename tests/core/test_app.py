@@ -72,3 +72,19 @@ def test_request_id_is_echoed_or_made(client: TestClient):
 def test_openapi_is_served_under_api(client: TestClient):
     assert client.get("/api/openapi.json").json()["info"]["title"] == "Loupe"
     assert client.get("/api/docs").status_code == 200
+
+
+def test_the_web_ui_answers_page_paths_but_never_api_paths(settings, db, tmp_path, monkeypatch):
+    import app.main as main
+
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "index.html").write_text("<!doctype html><title>Loupe</title>")
+    (tmp_path / "favicon.svg").write_text("<svg/>")
+    monkeypatch.setattr(main, "STATIC", tmp_path.resolve())
+    with TestClient(main.create_app(settings, engine=db, run_jobs=False)) as client:
+        page = client.get("/campaigns/12/rounds")
+        assert page.status_code == 200 and "<title>Loupe</title>" in page.text
+        assert client.get("/favicon.svg").text == "<svg/>"
+        api = client.get("/api/nothing-here")
+        assert api.status_code == 404 and api.json()["error"] == "not_found"
+        assert client.post("/campaigns").status_code in (404, 405)

@@ -1,0 +1,520 @@
+"""Rules of task assignment and rebalancing, checked on plain ids."""
+
+import itertools
+import random
+from collections import Counter
+
+import pytest
+
+from app.core.errors import InvalidInput
+from app.rounds.assignment import (
+    Move,
+    assign,
+    change_quorum,
+    reassign_removed,
+    take_over_for_new_juror,
+)
+
+NONE: frozenset[int] = frozenset()
+
+
+def plain(count: int, start: int = 1) -> list[tuple[int, frozenset[int]]]:
+    return [(e, NONE) for e in range(start, start + count)]
+
+
+def loads_of(tasks, jurors) -> Counter:
+    loads = Counter(dict.fromkeys(jurors, 0))
+    loads.update(j for _, j in tasks)
+    return loads
+
+
+def spread(tasks, jurors) -> int:
+    loads = loads_of(tasks, jurors)
+    return max(loads.values()) - min(loads.values())
+
+
+def random_conflicts(rng: random.Random, entries: int, jurors: list[int], rate: float):
+    """Entries where, with probability ``rate``, one juror is the uploader."""
+    return [
+        (e, frozenset({rng.choice(jurors)}) if rng.random() < rate else NONE)
+        for e in range(1, entries + 1)
+    ]
+
+
+def check_valid(tasks, entries, jurors, quorum) -> None:
+    excluded = dict(entries)
+    by_entry: dict[int, list[int]] = {}
+    for e, j in tasks:
+        by_entry.setdefault(e, []).append(j)
+    assert set(by_entry) == set(excluded)
+    for e, holders in by_entry.items():
+        assert len(holders) == quorum
+        assert len(set(holders)) == quorum
+        assert set(holders) <= set(jurors)
+        assert not set(holders) & excluded[e]
+
+
+SIZES = [
+    # entries, jurors, quorum, seed
+    (1, 1, 1, 0),
+    (1, 5, 5, 1),
+    (7, 3, 2, 2),
+    (10, 4, 3, 3),
+    (100, 7, 3, 4),
+    (101, 12, 5, 5),
+    (1000, 10, 3, 6),
+    (999, 13, 4, 7),
+    (500, 3, 3, 8),
+    (2000, 12, 3, 9),
+]
+
+
+@pytest.mark.parametrize(("entries", "jurors", "quorum", "seed"), SIZES)
+def test_every_entry_gets_quorum_distinct_jurors(entries, jurors, quorum, seed):
+    entry_list = plain(entries)
+    juror_ids = list(range(100, 100 + jurors))
+    tasks = assign(entries=entry_list, jurors=juror_ids, quorum=quorum, seed=seed)
+    check_valid(tasks, entry_list, juror_ids, quorum)
+
+
+@pytest.mark.parametrize(("entries", "jurors", "quorum", "seed"), SIZES)
+def test_loads_differ_by_at_most_one(entries, jurors, quorum, seed):
+    juror_ids = list(range(100, 100 + jurors))
+    tasks = assign(entries=plain(entries), jurors=juror_ids, quorum=quorum, seed=seed)
+    assert spread(tasks, juror_ids) <= 1
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize(("entries", "jurors", "quorum", "rate", "even"), [
+    (300, 5, 3, 0.05, True),
+    (300, 5, 4, 0.3, True),
+    (1000, 12, 3, 0.1, True),
+    # Every conflicted entry needs all its eligible jurors: the uploads decide the loads.
+    (200, 4, 3, 0.9, False),
+    (50, 3, 2, 1.0, False),
+])  # fmt: skip
+def test_never_assigns_own_upload(seed, entries, jurors, quorum, rate, even):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, jurors + 1))
+    entry_list = random_conflicts(rng, entries, juror_ids, rate)
+    tasks = assign(entries=entry_list, jurors=juror_ids, quorum=quorum, seed=seed)
+    check_valid(tasks, entry_list, juror_ids, quorum)
+    if even:
+        assert spread(tasks, juror_ids) <= 1
+
+
+def test_levels_loads_where_a_greedy_choice_would_not():
+    # Only e1 -> A, e2 -> C, e3 -> B is even; a greedy pass can give A or B two entries.
+    a, b, c = 1, 2, 3
+    entries = [(11, frozenset({c})), (12, frozenset({a})), (13, frozenset({c}))]
+    for seed in range(30):
+        tasks = assign(entries=entries, jurors=[a, b, c], quorum=1, seed=seed)
+        check_valid(tasks, entries, [a, b, c], 1)
+        assert loads_of(tasks, [a, b, c]) == {a: 1, b: 1, c: 1}
+
+
+def best_spread(entries, jurors, quorum) -> int:
+    """The most even spread any valid assignment reaches, by brute force."""
+    choices = [
+        list(itertools.combinations([j for j in jurors if j not in excluded], quorum))
+        for _, excluded in entries
+    ]
+    best = None
+    for combo in itertools.product(*choices):
+        loads = Counter(dict.fromkeys(jurors, 0))
+        for picked in combo:
+            loads.update(picked)
+        value = max(loads.values()) - min(loads.values())
+        best = value if best is None else min(best, value)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_loads_as_even_as_conflicts_allow(seed):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, rng.randint(2, 4) + 1))
+    quorum = rng.randint(1, len(juror_ids) - 1)
+    entries = []
+    for e in range(1, rng.randint(2, 5) + 1):
+        excluded = frozenset(j for j in juror_ids if rng.random() < 0.5)
+        if len(juror_ids) - len(excluded) < quorum:
+            excluded = NONE
+        entries.append((e, excluded))
+    tasks = assign(entries=entries, jurors=juror_ids, quorum=quorum, seed=seed)
+    check_valid(tasks, entries, juror_ids, quorum)
+    assert spread(tasks, juror_ids) == best_spread(entries, juror_ids, quorum)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 12345])
+def test_same_seed_gives_same_tasks_whatever_input_order(seed):
+    rng = random.Random(99)
+    juror_ids = list(range(1, 9))
+    entries = random_conflicts(rng, 400, juror_ids, 0.1)
+    first = assign(entries=entries, jurors=juror_ids, quorum=3, seed=seed)
+    shuffled_entries = entries[:]
+    rng.shuffle(shuffled_entries)
+    again = assign(entries=shuffled_entries, jurors=list(reversed(juror_ids)), quorum=3, seed=seed)
+    assert again == first
+
+
+def test_different_seeds_give_different_tasks():
+    juror_ids = list(range(1, 11))
+    first = assign(entries=plain(200), jurors=juror_ids, quorum=3, seed=1)
+    second = assign(entries=plain(200), jurors=juror_ids, quorum=3, seed=2)
+    assert first != second
+
+
+def test_jury_panels_are_mixed_not_fixed_groups():
+    # 12 jurors in threes: a round-robin over a fixed order would only ever form 4 panels.
+    tasks = assign(entries=plain(600), jurors=range(1, 13), quorum=3, seed=5)
+    panels = {}
+    for e, j in tasks:
+        panels.setdefault(e, set()).add(j)
+    assert len({frozenset(p) for p in panels.values()}) > 50
+
+
+def test_no_entries_give_no_tasks():
+    assert assign(entries=[], jurors=[1, 2], quorum=2, seed=0) == []
+
+
+@pytest.mark.parametrize(("entries", "jurors", "quorum", "message"), [
+    (plain(3), [1, 2, 3], 0, "Quorum must be at least 1"),
+    (plain(3), [1, 2, 3], 4, "above the number of jurors (3)"),
+    (plain(3), [], 1, "no jurors"),
+    (plain(3), [1, 2, 2], 1, "Juror ids are listed more than once: [2]"),
+    ([(1, NONE), (1, NONE)], [1, 2], 1, "Entry ids are listed more than once: [1]"),
+    ([(1, NONE), (7, frozenset({1}))], [1, 2], 2, "entry 7 has 1"),
+])  # fmt: skip
+def test_impossible_settings_are_refused(entries, jurors, quorum, message):
+    with pytest.raises(InvalidInput) as error:
+        assign(entries=entries, jurors=jurors, quorum=quorum, seed=0)
+    assert message in error.value.detail
+
+
+def split_done(tasks, rng: random.Random, done_rate: float):
+    done = [t for t in tasks if rng.random() < done_rate]
+    done_set = set(done)
+    return [t for t in tasks if t not in done_set], done
+
+
+def apply_moves(open_tasks, moves):
+    moved = {(m.entry_id, m.from_juror): m.to_juror for m in moves}
+    return [(e, moved.get((e, j), j)) for e, j in open_tasks]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("done_rate", [0.0, 0.4, 0.9])
+def test_removed_jurors_open_tasks_go_to_others_not_holding_the_entry(seed, done_rate):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, 9))
+    entries = random_conflicts(rng, 300, juror_ids, 0.1)
+    tasks = assign(entries=entries, jurors=juror_ids, quorum=3, seed=seed)
+    open_tasks, done_tasks = split_done(tasks, rng, done_rate)
+    removed = 3
+    stay = [j for j in juror_ids if j != removed]
+    moves = reassign_removed(
+        open_tasks=open_tasks,
+        done_tasks=done_tasks,
+        removed_juror=removed,
+        jurors=stay,
+        excluded=dict(entries),
+        seed=seed,
+    )
+    assert sorted(m.entry_id for m in moves) == sorted(e for e, j in open_tasks if j == removed)
+    assert all(m.from_juror == removed and m.to_juror in stay for m in moves)
+    after = apply_moves(open_tasks, moves) + done_tasks
+    assert len(set(after)) == len(after)  # nobody holds an entry twice
+    excluded = dict(entries)
+    assert not any(j in excluded[e] for e, j in after)
+    remaining = [(e, j) for e, j in after if j != removed]
+    # Done tasks of the removed juror count for nobody; the rest stay even.
+    assert spread(remaining, stay) <= 1
+
+
+def test_removed_jurors_done_tasks_never_move():
+    moves = reassign_removed(
+        open_tasks=[(1, 2)],
+        done_tasks=[(2, 9), (3, 9)],
+        removed_juror=9,
+        jurors=[1, 2],
+        excluded={},
+        seed=0,
+    )
+    assert moves == []
+
+
+def test_removed_tasks_go_to_least_loaded_first():
+    # Juror 1 holds ten tasks, jurors 2 and 3 one each; juror 9 leaves with two open tasks.
+    busy = [(e, 1) for e in range(100, 110)]
+    moves = reassign_removed(
+        open_tasks=[*busy, (1, 9), (2, 9)],
+        done_tasks=[(3, 2), (4, 3)],
+        removed_juror=9,
+        jurors=[1, 2, 3],
+        excluded={},
+        seed=0,
+    )
+    assert sorted(m.to_juror for m in moves) == [2, 3]
+
+
+def test_removal_refused_when_nobody_can_take_an_entry():
+    with pytest.raises(InvalidInput) as error:
+        reassign_removed(
+            open_tasks=[(5, 9), (6, 9)],
+            done_tasks=[(5, 1)],
+            removed_juror=9,
+            jurors=[1, 2, 9],
+            excluded={5: frozenset({2})},
+            seed=0,
+        )
+    assert "entry 5" in error.value.detail
+
+
+def test_removal_refused_when_no_juror_remains():
+    with pytest.raises(InvalidInput, match="no other juror"):
+        reassign_removed(
+            open_tasks=[(5, 9)], done_tasks=[], removed_juror=9, jurors=[9], excluded={}, seed=0
+        )
+
+
+def test_reassignment_is_reproducible():
+    rng = random.Random(4)
+    tasks = assign(entries=plain(200), jurors=range(1, 7), quorum=2, seed=4)
+    open_tasks, done_tasks = split_done(tasks, rng, 0.5)
+    runs = [
+        reassign_removed(open_tasks=o, done_tasks=d, removed_juror=2, jurors=j, excluded={}, seed=8)
+        for o, d, j in [
+            (open_tasks, done_tasks, [1, 3, 4, 5, 6]),
+            (open_tasks[::-1], done_tasks[::-1], [6, 5, 4, 3, 1]),
+        ]
+    ]
+    assert runs[0] == runs[1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(("jurors", "done_rate"), [(4, 0.0), (8, 0.3), (12, 0.5)])
+def test_new_juror_takes_over_until_loads_are_even(seed, jurors, done_rate):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, jurors + 1))
+    entries = random_conflicts(rng, 600, [*juror_ids, 99], 0.1)
+    tasks = assign(
+        entries=[(e, ex - {99}) for e, ex in entries], jurors=juror_ids, quorum=3, seed=seed
+    )
+    open_tasks, done_tasks = split_done(tasks, rng, done_rate)
+    moves = take_over_for_new_juror(
+        open_tasks=open_tasks,
+        done_tasks=done_tasks,
+        new_juror=99,
+        jurors=juror_ids,
+        excluded=dict(entries),
+        seed=seed,
+    )
+    assert all(m.to_juror == 99 and m.from_juror in juror_ids for m in moves)
+    assert len({m.entry_id for m in moves}) == len(moves)
+    open_set = set(open_tasks)
+    assert all((m.entry_id, m.from_juror) in open_set for m in moves)
+    excluded = dict(entries)
+    assert not any(99 in excluded[m.entry_id] for m in moves)
+    after = apply_moves(open_tasks, moves) + done_tasks
+    assert len(set(after)) == len(after)
+    assert spread(after, [*juror_ids, 99]) <= 1
+
+
+def test_new_juror_takes_from_the_most_loaded():
+    open_tasks = [(e, 1) for e in range(1, 6)] + [(e, 2) for e in range(11, 14)]
+    moves = take_over_for_new_juror(
+        open_tasks=open_tasks, done_tasks=[], new_juror=3, jurors=[1, 2], excluded={}, seed=0
+    )
+    # 5, 3, 0 becomes 3, 3, 2: both tasks come from juror 1.
+    assert [m.from_juror for m in moves] == [1, 1]
+
+
+def test_new_juror_never_takes_an_entry_they_hold_or_uploaded():
+    moves = take_over_for_new_juror(
+        open_tasks=[(1, 1), (2, 1), (3, 1), (4, 1)],
+        done_tasks=[(1, 3)],
+        new_juror=3,
+        jurors=[1, 3],
+        excluded={2: frozenset({3}), 3: frozenset({3})},
+        seed=0,
+    )
+    assert moves == [Move(4, 1, 3)]
+
+
+def test_new_juror_gets_what_is_left_when_most_work_is_done():
+    # Loads 10 and 10 (all but two done): the newcomer can only take the two open tasks.
+    done = [(e, 1) for e in range(1, 10)] + [(e, 2) for e in range(1, 10)]
+    moves = take_over_for_new_juror(
+        open_tasks=[(10, 1), (10, 2)], done_tasks=done, new_juror=3, jurors=[1, 2], excluded={},
+        seed=0,
+    )  # fmt: skip
+    # Both hold entry 10; the newcomer takes it once.
+    assert len(moves) == 1
+    assert moves[0].entry_id == 10
+
+
+def quorum_state(seed: int, quorum: int, done_rate: float, jurors: int = 8, entries: int = 300):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, jurors + 1))
+    entry_list = random_conflicts(rng, entries, juror_ids, 0.1)
+    tasks = assign(entries=entry_list, jurors=juror_ids, quorum=quorum, seed=seed)
+    open_tasks, done_tasks = split_done(tasks, rng, done_rate)
+    return entry_list, juror_ids, open_tasks, done_tasks
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(("old", "new", "done_rate"), [
+    (2, 3, 0.0), (2, 5, 0.5), (1, 7, 0.2), (3, 4, 0.9),
+])  # fmt: skip
+def test_raising_quorum_adds_tasks_to_least_loaded_eligible_jurors(seed, old, new, done_rate):
+    entries, juror_ids, open_tasks, done_tasks = quorum_state(seed, old, done_rate)
+    change = change_quorum(
+        entries=entries,
+        open_tasks=open_tasks,
+        done_tasks=done_tasks,
+        jurors=juror_ids,
+        quorum=new,
+        seed=seed,
+    )
+    assert change.cancel == ()
+    after = open_tasks + done_tasks + list(change.add)
+    check_valid(after, entries, juror_ids, new)
+    assert spread(after, juror_ids) <= 1
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(("old", "new", "done_rate"), [
+    (3, 2, 0.0), (5, 2, 0.5), (7, 1, 0.3), (4, 3, 0.9),
+])  # fmt: skip
+def test_lowering_quorum_cancels_open_tasks_only(seed, old, new, done_rate):
+    entries, juror_ids, open_tasks, done_tasks = quorum_state(seed, old, done_rate)
+    change = change_quorum(
+        entries=entries,
+        open_tasks=open_tasks,
+        done_tasks=done_tasks,
+        jurors=juror_ids,
+        quorum=new,
+        seed=seed,
+    )
+    assert change.add == ()
+    assert set(change.cancel) <= set(open_tasks)
+    cancelled = set(change.cancel)
+    kept = [t for t in open_tasks if t not in cancelled] + done_tasks
+    done_count = Counter(e for e, _ in done_tasks)
+    kept_count = Counter(e for e, _ in kept)
+    for e, _ in entries:
+        # An entry keeps all its done votes, even above the new quorum.
+        assert kept_count[e] == max(new, done_count[e])
+
+
+def best_spread_after_adding(entries, jurors, held, quorum) -> int:
+    """The most even spread any set of new tasks reaches, by brute force."""
+    base = Counter(dict.fromkeys(jurors, 0))
+    base.update(j for _, j in held)
+    holders = {e: {j for f, j in held if f == e} for e, _ in entries}
+    choices = [
+        list(
+            itertools.combinations(
+                [j for j in jurors if j not in excluded and j not in holders[e]],
+                quorum - len(holders[e]),
+            )
+        )
+        for e, excluded in entries
+    ]
+    best = None
+    for combo in itertools.product(*choices):
+        loads = base.copy()
+        for picked in combo:
+            loads.update(picked)
+        value = max(loads.values()) - min(loads.values())
+        best = value if best is None else min(best, value)
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_raised_quorum_loads_as_even_as_constraints_allow(seed):
+    rng = random.Random(seed)
+    juror_ids = list(range(1, rng.randint(3, 5) + 1))
+    entries = []
+    held = []
+    for e in range(1, rng.randint(2, 5) + 1):
+        excluded = frozenset(j for j in juror_ids if rng.random() < 0.3)
+        eligible = [j for j in juror_ids if j not in excluded]
+        if len(eligible) < len(juror_ids) - 1:
+            excluded, eligible = NONE, juror_ids
+        entries.append((e, excluded))
+        held += [(e, j) for j in rng.sample(eligible, 1)]
+    quorum = len(juror_ids) - 1
+    done = [t for t in held if rng.random() < 0.5]
+    open_tasks = [t for t in held if t not in done]
+    change = change_quorum(
+        entries=entries,
+        open_tasks=open_tasks,
+        done_tasks=done,
+        jurors=juror_ids,
+        quorum=quorum,
+        seed=seed,
+    )
+    after = held + list(change.add)
+    check_valid(after, entries, juror_ids, quorum)
+    assert spread(after, juror_ids) == best_spread_after_adding(entries, juror_ids, held, quorum)
+
+
+def test_lowering_quorum_cancels_from_the_most_loaded():
+    # Entry 1 drops from three tasks to two; juror 1 holds five tasks, jurors 2 and 3 one.
+    change = change_quorum(
+        entries=[(e, NONE) for e in range(1, 6)],
+        open_tasks=[(1, 1), (1, 2), (1, 3)] + [(e, 1) for e in range(2, 6)],
+        done_tasks=[(e, 4) for e in range(2, 6)],
+        jurors=[1, 2, 3, 4],
+        quorum=2,
+        seed=0,
+    )
+    assert change.cancel == ((1, 1),)
+
+
+def test_new_entries_in_an_active_round_get_their_tasks():
+    entries, juror_ids, open_tasks, done_tasks = quorum_state(3, 3, 0.5, entries=100)
+    late = [(e, NONE) for e in range(1000, 1020)]
+    change = change_quorum(
+        entries=entries + late,
+        open_tasks=open_tasks,
+        done_tasks=done_tasks,
+        jurors=juror_ids,
+        quorum=3,
+        seed=3,
+    )
+    assert {e for e, _ in change.add} == {e for e, _ in late}
+    check_valid(open_tasks + done_tasks + list(change.add), entries + late, juror_ids, 3)
+    assert spread(open_tasks + done_tasks + list(change.add), juror_ids) <= 1
+
+
+def test_quorum_change_is_reproducible():
+    entries, juror_ids, open_tasks, done_tasks = quorum_state(7, 2, 0.3)
+    first = change_quorum(
+        entries=entries, open_tasks=open_tasks, done_tasks=done_tasks, jurors=juror_ids,
+        quorum=4, seed=1,
+    )  # fmt: skip
+    again = change_quorum(
+        entries=entries[::-1], open_tasks=open_tasks[::-1], done_tasks=done_tasks[::-1],
+        jurors=juror_ids[::-1], quorum=4, seed=1,
+    )  # fmt: skip
+    assert first == again
+
+
+@pytest.mark.parametrize(("quorum", "message"), [
+    (0, "Quorum must be at least 1"),
+    (3, "entry 2 needs 1 more but 0 eligible juror(s)"),
+    (4, "above the number of jurors (3)"),
+])  # fmt: skip
+def test_impossible_quorum_change_is_refused(quorum, message):
+    with pytest.raises(InvalidInput) as error:
+        change_quorum(
+            entries=[(1, NONE), (2, frozenset({3}))],
+            open_tasks=[(1, 1), (2, 1)],
+            done_tasks=[(2, 2)],
+            jurors=[1, 2, 3],
+            quorum=quorum,
+            seed=0,
+        )
+    assert message in error.value.detail
