@@ -25,26 +25,41 @@ def worker_id() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _pg_admin(statement: str) -> None:
+    admin = create_engine(normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(statement))
+    admin.dispose()
+
+
+def _pg_name(name: str) -> str:
+    # Per process, so that test runs side by side on one server never share a database.
+    return f"loupe_{name}_{worker_id()}_{os.getpid()}"
+
+
 def fresh_database(name: str, tmp_dir: Path) -> str:
     """A new empty database named after ``name``; returns its URL."""
     if TEST_DB == "postgres":
-        admin = create_engine(normalize_url(PG_URL), isolation_level="AUTOCOMMIT")
-        db = f"loupe_{name}_{worker_id()}"
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{db}"'))
-        admin.dispose()
+        db = _pg_name(name)
+        _pg_admin(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        _pg_admin(f'CREATE DATABASE "{db}"')
         return normalize_url(PG_URL).rsplit("/", 1)[0] + f"/{db}"
     path = tmp_dir / f"{name}.db"
     path.unlink(missing_ok=True)
     return f"sqlite:///{path}"
 
 
+def drop_database(name: str) -> None:
+    if TEST_DB == "postgres":
+        _pg_admin(f'DROP DATABASE IF EXISTS "{_pg_name(name)}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = fresh_database("test", tmp_path_factory.mktemp("db"))
     migrate.upgrade(url)
-    return url
+    yield url
+    drop_database("test")
 
 
 @pytest.fixture(scope="session")

@@ -157,3 +157,28 @@ def make_vote(
     session.add(vote)
     session.flush()
     return vote
+
+
+def make_flag(
+    session: Session,
+    *,
+    round_entry: RoundEntry,
+    juror: User,
+    reason: str = "copyright",
+    note: str = "",
+    status: str = "open",
+) -> Any:
+    """A juror's flag on a round entry."""
+    from app.models import Flag
+
+    flag = Flag(
+        round_id=round_entry.round_id,
+        round_entry_id=round_entry.id,
+        juror_id=juror.id,
+        reason=reason,
+        note=note,
+        status=status,
+    )
+    session.add(flag)
+    session.flush()
+    return flag

@@ -15,7 +15,16 @@ from app.models.jobs import Job, JobStatus
 from app.models.results import RoundResult
 from app.models.rounds import Round, RoundEntry, RoundJuror, RoundStatus, VoteMethod
 from app.models.users import User
-from app.models.voting import Flag, FlagReason, FlagStatus, Task, TaskStatus, Vote, VoteChange
+from app.models.voting import (
+    Flag,
+    FlagReason,
+    FlagStatus,
+    Task,
+    TaskStatus,
+    Vote,
+    VoteAction,
+    VoteChange,
+)
 
 __all__ = [
     "AuditEvent",
@@ -40,6 +49,7 @@ __all__ = [
     "TaskStatus",
     "User",
     "Vote",
+    "VoteAction",
     "VoteChange",
     "VoteMethod",
     "utcnow",

@@ -71,7 +71,16 @@ class RoundEntry(SQLModel, table=True):
     """An entry's place in a round, where it came from, and whether it was disqualified."""
 
     __tablename__ = "round_entries"
-    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "entry_id"),
+        # Queues and counts exclude disqualified entries: a small set, found by this index.
+        Index(
+            "ix_round_entries_disqualified",
+            "round_id",
+            sqlite_where=text("dq_code IS NOT NULL"),
+            postgresql_where=text("dq_code IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="rounds.id", ondelete="CASCADE")

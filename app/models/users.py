@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from sqlalchemy import BigInteger
 from sqlmodel import Field, SQLModel
 
 from app.models.base import created_at_field, datetime_field
@@ -10,7 +11,7 @@ class User(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     # The Wikimedia global (central) user id, the OAuth `sub`: usernames can be renamed.
-    wiki_id: int = Field(unique=True)
+    wiki_id: int = Field(sa_type=BigInteger, unique=True)
     username: str = Field(max_length=255, index=True)
     # The user's local account id on Commons, which is what Commons reports for uploaders;
     # resolved through the API (None when they have no Commons account).

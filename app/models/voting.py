@@ -58,13 +58,22 @@ class Vote(SQLModel, table=True):
     updated_at: datetime = created_at_field()
 
 
+class VoteAction(Choice):
+    change = "change"
+    withdraw = "withdraw"
+
+
 class VoteChange(SQLModel, table=True):
-    """The history of a vote: one row per value it had before a change."""
+    """The history of a task's vote: the value it had before each change or withdrawal.
+
+    Kept by task, so that withdrawing (deleting) a vote keeps what it was."""
 
     __tablename__ = "vote_changes"
 
     id: int | None = Field(default=None, primary_key=True)
-    vote_id: int = Field(foreign_key="votes.id", ondelete="CASCADE", index=True)
+    task_id: int = Field(foreign_key="tasks.id", ondelete="CASCADE", index=True)
+    vote_id: int | None = Field(default=None, foreign_key="votes.id", ondelete="SET NULL")
+    action: str = Field(default=VoteAction.change, max_length=20)
     value: int
     comment: str = Field(default="")
     favourite: bool = Field(default=False)

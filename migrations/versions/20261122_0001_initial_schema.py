@@ -61,7 +61,7 @@ def upgrade() -> None:
     op.create_table(
         "users",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("wiki_id", sa.Integer(), nullable=False),
+        sa.Column("wiki_id", sa.BigInteger(), nullable=False),
         sa.Column("username", sa.String(length=255), nullable=False),
         sa.Column("commons_id", sa.Integer(), nullable=True),
         sa.Column("commons_checked_at", sa.DateTime(timezone=True), nullable=True),
@@ -298,6 +298,13 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("round_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_round_entries_disqualified",
+            ["round_id"],
+            unique=False,
+            sqlite_where=sa.text("dq_code IS NOT NULL"),
+            postgresql_where=sa.text("dq_code IS NOT NULL"),
+        )
         batch_op.create_index(batch_op.f("ix_round_entries_entry_id"), ["entry_id"], unique=False)
 
     op.create_table(
@@ -457,27 +464,35 @@ def upgrade() -> None:
     op.create_table(
         "vote_changes",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("vote_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("vote_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=20), nullable=False),
         sa.Column("value", sa.Integer(), nullable=False),
         sa.Column("comment", sa.String(), nullable=False),
         sa.Column("favourite", sa.Boolean(), nullable=False),
         sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["tasks.id"],
+            name=op.f("fk_vote_changes_task_id_tasks"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
             ["vote_id"],
             ["votes.id"],
             name=op.f("fk_vote_changes_vote_id_votes"),
-            ondelete="CASCADE",
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_vote_changes")),
     )
     with op.batch_alter_table("vote_changes", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_vote_changes_vote_id"), ["vote_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_vote_changes_task_id"), ["task_id"], unique=False)
 
 
 def downgrade() -> None:
 
     with op.batch_alter_table("vote_changes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_vote_changes_vote_id"))
+        batch_op.drop_index(batch_op.f("ix_vote_changes_task_id"))
 
     op.drop_table("vote_changes")
     with op.batch_alter_table("votes", schema=None) as batch_op:
@@ -499,6 +514,11 @@ def downgrade() -> None:
 
     op.drop_table("round_jurors")
     with op.batch_alter_table("round_entries", schema=None) as batch_op:
+        batch_op.drop_index(
+            "ix_round_entries_disqualified",
+            sqlite_where=sa.text("dq_code IS NOT NULL"),
+            postgresql_where=sa.text("dq_code IS NOT NULL"),
+        )
         batch_op.drop_index(batch_op.f("ix_round_entries_entry_id"))
 
     op.drop_table("round_entries")

@@ -10,7 +10,7 @@ from sqlmodel import SQLModel
 import app.models  # noqa: F401
 from app.core import migrate
 from app.core.db import make_engine
-from tests.conftest import fresh_database
+from tests.conftest import drop_database, fresh_database
 
 
 def test_upgrade_to_head_gives_the_models_schema_and_downgrade_removes_it(tmp_path: Path):
@@ -33,3 +33,4 @@ def test_upgrade_to_head_gives_the_models_schema_and_downgrade_removes_it(tmp_pa
         assert set(SQLModel.metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
+        drop_database("migrations")

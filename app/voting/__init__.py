@@ -1,0 +1,1 @@
+"""Juror-facing voting: the task queue, votes, ranking ballots and flags."""

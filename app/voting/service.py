@@ -1,0 +1,858 @@
+"""Juror-facing voting: the task queue, votes, ranking ballots and flags.
+
+Rules kept here:
+
+- a juror works only on their own tasks of eligible entries (disqualified entries vanish from
+  the queue, the ballot, progress and past votes);
+- the task queue, votes, ballots, skips, undos and flags need an active round; reading my
+  votes, my ballot and my rounds does not;
+- one vote per task, enforced by the database (``votes.task_id`` is unique): casting the same
+  vote again changes nothing, a change records the vote's old state in ``vote_changes``;
+- yes/no and rating rounds vote entry by entry, ranking rounds take one full ballot;
+- jurors see only what the round's display settings show, and never other jurors' votes.
+
+Casting a vote is the hot path (one request per photo, hundreds an hour per juror), so it
+runs three prebuilt statements at most and takes no locks beyond the rows it writes: it reads
+the task with its vote, then either inserts the vote with ``ON CONFLICT DO NOTHING`` and closes
+the task, or updates the vote only if it still holds the values it read and records the old
+ones. A concurrent writer makes it read again instead of writing twice.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, Row, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from app.commons.thumbs import srcset, thumb_url
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.models import (
+    Campaign,
+    Entry,
+    Flag,
+    FlagReason,
+    FlagStatus,
+    Round,
+    RoundEntry,
+    RoundJuror,
+    RoundStatus,
+    Task,
+    TaskStatus,
+    User,
+    Vote,
+    VoteAction,
+    VoteChange,
+    VoteMethod,
+    utcnow,
+)
+from app.results.schulze import validate_ballot
+from app.results.tally import normalize
+from app.rounds.schemas import Display
+from app.voting.schemas import (
+    Ballot,
+    BallotEntry,
+    EntryView,
+    JurorStats,
+    MyRound,
+    PastVote,
+    Progress,
+    TaskBatch,
+    TaskView,
+    VotePage,
+)
+
+# The thumbnail shown on the voting screen, and the candidates the browser picks from.
+SCREEN_WIDTH = 1280
+SRCSET_WIDTHS = (500, 960, 1280, 1920, 3840)
+
+MAX_BATCH = 100
+MAX_PAGE = 200
+# Rounds a concurrent writer can make cast_vote read again before it gives up.
+_ATTEMPTS = 5
+
+_ELIGIBLE = col(RoundEntry.dq_code).is_(None)
+_STATUS_ORDER = {
+    RoundStatus.active: 0,
+    RoundStatus.paused: 1,
+    RoundStatus.draft: 2,
+    RoundStatus.finalized: 3,
+    RoundStatus.cancelled: 4,
+}
+
+
+# -- what jurors see ----------------------------------------------------------------------
+
+
+def display_of(round: Round) -> Display:
+    """The round's display settings, with the defaults of the rounds API for missing keys."""
+    return Display.model_validate(round.display or {})
+
+
+def entry_view(entry: Entry | Row, display: Display) -> EntryView:
+    """``entry`` (an Entry, or a row with its columns) as jurors of a round with ``display``
+    settings may see it."""
+    original_width = entry.width or None
+    try:
+        thumb = thumb_url(entry.url, SCREEN_WIDTH, original_width=original_width)
+        candidates = srcset(entry.url, SRCSET_WIDTHS, original_width=original_width)
+    except ValueError:
+        # Not a Commons upload URL, or a type (TIFF, PDF...) whose thumbnail names only the
+        # API knows: the original is the best we can offer.
+        thumb, candidates = entry.url, ""
+    fields: dict = {
+        "width": entry.width,
+        "height": entry.height,
+        "mime": entry.mime,
+        "url": entry.url,
+        "thumb_url": thumb,
+        "srcset": candidates,
+    }
+    # Hidden fields are not set at all, so they are left out of the JSON, not sent as null.
+    if display.show_filename:
+        fields["title"] = entry.title
+    if display.show_link:
+        fields["description_url"] = entry.description_url
+    if display.show_uploader:
+        fields["uploader"] = entry.uploader
+    return EntryView(**fields)
+
+
+# -- guards -------------------------------------------------------------------------------
+
+
+def _require_active(round: Round) -> None:
+    if round.status == RoundStatus.active:
+        return
+    if round.status == RoundStatus.paused:
+        raise Conflict(
+            "Voting in this round is paused; you can go on when the coordinators resume it.",
+            code="round_paused",
+        )
+    raise Conflict(
+        f"Voting is closed: this round is {round.status}, not active.", code="round_not_active"
+    )
+
+
+def _require_entry_by_entry(round: Round) -> None:
+    if round.vote_method == VoteMethod.ranking:
+        raise Conflict(
+            "This is a ranking round: submit your whole ballot at once with"
+            f" PUT /api/rounds/{round.id}/ranking.",
+            code="ranking_round",
+        )
+
+
+def _require_ranking(round: Round) -> None:
+    if round.vote_method != VoteMethod.ranking:
+        raise Conflict(
+            f"This round votes {round.vote_method} entry by entry; it has no ranking ballot.",
+            code="not_ranking_round",
+        )
+
+
+def _not_assigned(round_entry_id: int) -> NotFound:
+    return NotFound(
+        f"Entry {round_entry_id} is not assigned to you in this round.", code="not_assigned"
+    )
+
+
+def _disqualified(round_entry_id: int) -> NotFound:
+    return NotFound(
+        f"Entry {round_entry_id} was disqualified; it takes no votes or flags.",
+        code="entry_disqualified",
+    )
+
+
+# -- statements of the hot path ----------------------------------------------------------
+# Built once, with bound parameters: rebuilding and re-keying a statement on every vote costs
+# SQLAlchemy more than the database needs to run it. They run on the session's connection
+# (its transaction), so objects loaded earlier in the session are not refreshed by them.
+
+_tasks = Task.__table__  # type: ignore[attr-defined]
+_votes = Vote.__table__  # type: ignore[attr-defined]
+_round_entries = RoundEntry.__table__  # type: ignore[attr-defined]
+_entries = Entry.__table__  # type: ignore[attr-defined]
+_open = TaskStatus.open.value
+
+_SLOT = (
+    select(
+        _tasks.c.id.label("task_id"),
+        _tasks.c.status,
+        _round_entries.c.dq_code,
+        *(column.label(f"vote_{column.name}") for column in _votes.c),
+    )
+    .select_from(
+        _tasks.join(_round_entries, _round_entries.c.id == _tasks.c.round_entry_id).outerjoin(
+            _votes, _votes.c.task_id == _tasks.c.id
+        )
+    )
+    .where(
+        _tasks.c.round_id == bindparam("round_id"),
+        _tasks.c.round_entry_id == bindparam("round_entry_id"),
+        _tasks.c.juror_id == bindparam("juror_id"),
+    )
+)
+# ON CONFLICT: the same vote sent twice at once is stored once, the loser reads the winner's.
+_INSERT_VOTE = {
+    name: insert(_votes)
+    .on_conflict_do_nothing(index_elements=[_votes.c.task_id])
+    .returning(*_votes.c)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+# Changes the vote only if it still holds what we read; otherwise we read again.
+_CHANGE_VOTE = (
+    update(_votes)
+    .where(
+        _votes.c.id == bindparam("b_id"),
+        _votes.c.value == bindparam("b_old_value"),
+        _votes.c.comment == bindparam("b_old_comment"),
+        _votes.c.favourite == bindparam("b_old_favourite"),
+    )
+    .values(
+        value=bindparam("b_value"),
+        comment=bindparam("b_comment"),
+        favourite=bindparam("b_favourite"),
+        updated_at=bindparam("b_now"),
+    )
+    .returning(*_votes.c)
+)
+_KEEP_OLD_VOTE = VoteChange.__table__.insert()  # type: ignore[attr-defined]
+_CLAIM_TASK = (
+    update(_tasks)
+    .where(
+        _tasks.c.id == bindparam("b_task_id"),
+        _tasks.c.juror_id == bindparam("b_juror_id"),
+        _tasks.c.status.in_([TaskStatus.open.value, TaskStatus.done.value]),
+    )
+    .values(status=TaskStatus.done.value, done_at=bindparam("b_now"))
+)
+_CLOSE_TASK = (
+    update(_tasks)
+    .where(_tasks.c.id == bindparam("b_task_id"), _tasks.c.status == _open)
+    .values(status=TaskStatus.done.value, done_at=bindparam("b_now"))
+)
+
+_MY_OPEN = (
+    _tasks.c.round_id == bindparam("round_id"),
+    _tasks.c.juror_id == bindparam("juror_id"),
+    _tasks.c.status == _open,
+)
+# What entry_view reads of an entry.
+_ENTRY_COLUMNS = (
+    _entries.c.width,
+    _entries.c.height,
+    _entries.c.mime,
+    _entries.c.url,
+    _entries.c.title,
+    _entries.c.description_url,
+    _entries.c.uploader,
+)
+_QUEUE = (
+    select(_tasks.c.id.label("task_id"), _tasks.c.round_entry_id, *_ENTRY_COLUMNS)
+    .select_from(
+        _tasks.join(_round_entries, _round_entries.c.id == _tasks.c.round_entry_id).join(
+            _entries, _entries.c.id == _round_entries.c.entry_id
+        )
+    )
+    .where(*_MY_OPEN, _round_entries.c.dq_code.is_(None))
+    .order_by(_tasks.c.sort_key, _tasks.c.id)
+    .limit(bindparam("limit"))
+)
+# All my open tasks (an index-only count) less those on disqualified entries, found from the
+# few disqualified entries rather than by joining every open task to its round entry. (That
+# side is instant with a partial index on round_entries (round_id) WHERE dq_code IS NOT NULL;
+# without one it scans the round's entries.)
+_DISQUALIFIED = (
+    select(_round_entries.c.id)
+    .where(_round_entries.c.round_id == bindparam("round_id"))
+    .where(_round_entries.c.dq_code.is_not(None))
+)
+_REMAINING = select(
+    select(func.count()).select_from(_tasks).where(*_MY_OPEN).scalar_subquery()
+    - select(func.count())
+    .select_from(_tasks)
+    .where(*_MY_OPEN, _tasks.c.round_entry_id.in_(_DISQUALIFIED))
+    .scalar_subquery()
+)
+
+
+@dataclass(slots=True)
+class _Slot:
+    """A juror's task for one entry, with its vote if any."""
+
+    task_id: int
+    status: str
+    vote: Vote | None
+
+
+def _vote_of(row: Row, prefix: str = "") -> Vote:
+    return Vote(**{column.name: row._mapping[prefix + column.name] for column in _votes.c})
+
+
+def _load_slot(connection: Connection, *, round: Round, juror: User, round_entry_id: int) -> _Slot:
+    """My task for the entry (with its vote); 404 if I hold none or the entry is out."""
+    row = connection.execute(
+        _SLOT, {"round_id": round.id, "round_entry_id": round_entry_id, "juror_id": juror.id}
+    ).first()
+    if row is None or row.status == TaskStatus.cancelled:
+        raise _not_assigned(round_entry_id)
+    if row.dq_code is not None:
+        raise _disqualified(round_entry_id)
+    vote = None if row.vote_id is None else _vote_of(row, "vote_")
+    return _Slot(task_id=row.task_id, status=row.status, vote=vote)
+
+
+def _insert(session: Session):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT, which knows ON CONFLICT."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
+
+
+def _mark_done(session: Session, *, task_ids: list[int], now: datetime) -> None:
+    session.execute(
+        update(Task)
+        .where(col(Task.id).in_(task_ids), Task.status == TaskStatus.open)
+        .values(status=TaskStatus.done, done_at=now)
+    )
+
+
+# -- the queue ----------------------------------------------------------------------------
+
+
+def next_tasks(session: Session, *, round: Round, juror: User, limit: int = 10) -> TaskBatch:
+    """My next open tasks in my order, and how many open tasks I have left."""
+    _require_active(round)
+    _require_entry_by_entry(round)
+    if not 1 <= limit <= MAX_BATCH:
+        raise InvalidInput(f"limit must be between 1 and {MAX_BATCH}.")
+    session.flush()
+    connection = session.connection()
+    mine = {"round_id": round.id, "juror_id": juror.id}
+    rows = connection.execute(_QUEUE, {**mine, "limit": limit}).all()
+    if len(rows) < limit:
+        remaining = len(rows)
+    else:
+        remaining = connection.execute(_REMAINING, mine).scalar_one()
+    display = display_of(round)
+    return TaskBatch(
+        tasks=[
+            TaskView(
+                task_id=r.task_id, round_entry_id=r.round_entry_id, entry=entry_view(r, display)
+            )
+            for r in rows
+        ],
+        remaining=remaining,
+    )
+
+
+def skip_task(session: Session, *, round: Round, juror: User, task_id: int) -> None:
+    """Put my open task at the end of my queue."""
+    _require_active(round)
+    _require_entry_by_entry(round)
+    row = session.execute(
+        select(Task.status, Task.round_entry_id, RoundEntry.dq_code)
+        .join(RoundEntry, col(RoundEntry.id) == Task.round_entry_id)
+        .where(Task.id == task_id, Task.round_id == round.id, Task.juror_id == juror.id)
+    ).first()
+    if row is None or row.status == TaskStatus.cancelled:
+        raise NotFound(f"Task {task_id} is not yours in this round.", code="not_assigned")
+    if row.dq_code is not None:
+        raise _disqualified(row.round_entry_id)
+    if row.status != TaskStatus.open:
+        raise Conflict(
+            f"Task {task_id} is already voted; change the vote instead of skipping.",
+            code="task_done",
+        )
+    # The end of the queue is past the last *open* task: the index on
+    # (round, juror, status, sort_key) answers that directly.
+    other = aliased(Task)
+    last = (
+        select(func.max(other.sort_key))
+        .where(
+            other.round_id == round.id,
+            other.juror_id == juror.id,
+            other.status == TaskStatus.open,
+        )
+        .scalar_subquery()
+    )
+    session.execute(update(Task).where(Task.id == task_id).values(sort_key=last + 1))
+
+
+# -- votes --------------------------------------------------------------------------------
+
+
+def cast_vote(
+    session: Session,
+    *,
+    round: Round,
+    juror: User,
+    round_entry_id: int,
+    value: int,
+    comment: str | None = None,
+    favourite: bool | None = None,
+) -> Vote:
+    """Cast or change my vote on an entry; the same vote again changes nothing.
+
+    ``comment`` and ``favourite`` left as None keep their current values (empty and false
+    on a first vote). Returns the stored vote (not attached to the session).
+    """
+    _require_active(round)
+    _require_entry_by_entry(round)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidInput(f"A vote is a whole number, got {value!r}.", code="invalid_vote")
+    normalize(method=round.vote_method, value=value)  # raises for a value the method refuses
+
+    session.flush()
+    connection = session.connection()
+    insert_vote = _INSERT_VOTE[connection.dialect.name]
+    for _ in range(_ATTEMPTS):
+        slot = _load_slot(connection, round=round, juror=juror, round_entry_id=round_entry_id)
+        now = utcnow()
+        old = slot.vote
+        if old is None:
+            # Claim the task before writing the vote: the guarded update takes the row lock,
+            # so a concurrent juror removal either waits and finds the task done, or moves
+            # it first and this update matches nothing (then the re-read refuses the vote).
+            claimed = connection.execute(
+                _CLAIM_TASK,
+                {"b_task_id": slot.task_id, "b_juror_id": juror.id, "b_now": now},
+            ).rowcount
+            if claimed != 1:
+                continue
+            row = connection.execute(
+                insert_vote,
+                {
+                    "task_id": slot.task_id,
+                    "round_id": round.id,
+                    "round_entry_id": round_entry_id,
+                    "juror_id": juror.id,
+                    "value": value,
+                    "comment": comment or "",
+                    "favourite": bool(favourite),
+                    "created_at": now,
+                    "updated_at": now,
+                },
+            ).first()
+            if row is None:
+                continue  # a concurrent request cast it first: read theirs and compare
+            vote = _vote_of(row)
+        else:
+            before = (old.value, old.comment, old.favourite)
+            after = (
+                value,
+                old.comment if comment is None else comment,
+                old.favourite if favourite is None else favourite,
+            )
+            if after == before:
+                vote = old
+            else:
+                row = connection.execute(
+                    _CHANGE_VOTE,
+                    {
+                        "b_id": old.id,
+                        "b_old_value": before[0],
+                        "b_old_comment": before[1],
+                        "b_old_favourite": before[2],
+                        "b_value": after[0],
+                        "b_comment": after[1],
+                        "b_favourite": after[2],
+                        "b_now": now,
+                    },
+                ).first()
+                if row is None:
+                    continue  # changed meanwhile by a concurrent request: read again
+                vote = _vote_of(row)
+                connection.execute(
+                    _KEEP_OLD_VOTE,
+                    {
+                        "task_id": slot.task_id,
+                        "vote_id": old.id,
+                        "action": VoteAction.change.value,
+                        "value": before[0],
+                        "comment": before[1],
+                        "favourite": before[2],
+                        "changed_at": now,
+                    },
+                )
+        if old is not None and slot.status != TaskStatus.done:
+            connection.execute(_CLOSE_TASK, {"b_task_id": slot.task_id, "b_now": now})
+        return vote
+    raise Conflict(
+        "Your vote on this entry kept changing at the same time; try again.", code="vote_race"
+    )
+
+
+def undo_vote(session: Session, *, round: Round, juror: User, round_entry_id: int) -> None:
+    """Withdraw my vote: the task opens again at the front of my queue.
+
+    Withdrawing a vote that is not there changes nothing. The vote row is deleted, so that
+    tallies never count a withdrawn vote; a ``withdraw`` row in ``vote_changes`` keeps what
+    it was.
+    """
+    _require_active(round)
+    _require_entry_by_entry(round)
+    session.flush()
+    slot = _load_slot(session.connection(), round=round, juror=juror, round_entry_id=round_entry_id)
+    if slot.vote is None and slot.status == TaskStatus.open:
+        return
+    if slot.vote is not None:
+        old = slot.vote
+        session.execute(
+            _KEEP_OLD_VOTE,
+            {
+                "task_id": slot.task_id,
+                "vote_id": old.id,
+                "action": VoteAction.withdraw.value,
+                "value": old.value,
+                "comment": old.comment,
+                "favourite": old.favourite,
+                "changed_at": utcnow(),
+            },
+        )
+        session.execute(delete(Vote).where(Vote.id == old.id))
+    other = aliased(Task)
+    first = (
+        select(func.min(other.sort_key))
+        .where(
+            other.round_id == round.id,
+            other.juror_id == juror.id,
+            other.status == TaskStatus.open,
+        )
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Task)
+        .where(Task.id == slot.task_id)
+        .values(
+            status=TaskStatus.open,
+            done_at=None,
+            sort_key=func.coalesce(first - 1, Task.sort_key),
+        )
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def my_votes(
+    session: Session, *, round: Round, juror: User, offset: int = 0, limit: int = 50
+) -> VotePage:
+    """My votes on eligible entries, last changed first."""
+    if offset < 0 or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"offset must be 0 or more and limit between 1 and {MAX_PAGE}.")
+    mine = (Vote.round_id == round.id, Vote.juror_id == juror.id, _ELIGIBLE)
+    rows = session.execute(
+        select(Vote, Entry)
+        .join(RoundEntry, col(RoundEntry.id) == Vote.round_entry_id)
+        .join(Entry, col(Entry.id) == RoundEntry.entry_id)
+        .where(*mine)
+        .order_by(col(Vote.updated_at).desc(), col(Vote.id).desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    total = session.execute(
+        select(func.count())
+        .select_from(Vote)
+        .join(RoundEntry, col(RoundEntry.id) == Vote.round_entry_id)
+        .where(*mine)
+    ).scalar_one()
+    display = display_of(round)
+    return VotePage(
+        total=total,
+        votes=[
+            PastVote.model_validate(r.Vote, update={"entry": entry_view(r.Entry, display)})
+            for r in rows
+        ],
+    )
+
+
+# -- my rounds ----------------------------------------------------------------------------
+
+
+def my_rounds(session: Session, *, juror: User) -> list[MyRound]:
+    """The rounds I am an active juror of, running ones first, with my progress."""
+    rows = session.execute(
+        select(Round, Campaign.name, Campaign.slug)
+        .join(RoundJuror, col(RoundJuror.round_id) == Round.id)
+        .join(Campaign, col(Campaign.id) == Round.campaign_id)
+        .where(RoundJuror.user_id == juror.id, col(RoundJuror.active).is_(True))
+    ).all()
+    if not rows:
+        return []
+    ids = [r.Round.id for r in rows]
+
+    progress: dict[int, dict[str, int]] = defaultdict(lambda: {"open": 0, "done": 0})
+    for round_id, status, n in session.execute(
+        select(Task.round_id, Task.status, func.count())
+        .join(RoundEntry, col(RoundEntry.id) == Task.round_entry_id)
+        .where(
+            Task.juror_id == juror.id,
+            col(Task.round_id).in_(ids),
+            col(Task.status).in_((TaskStatus.open, TaskStatus.done)),
+            _ELIGIBLE,
+        )
+        .group_by(Task.round_id, Task.status)
+    ):
+        progress[round_id][status] = n
+
+    shown = {r.Round.id: r.Round for r in rows if display_of(r.Round).show_stats}
+    values: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if shown:
+        for round_id, value, n in session.execute(
+            select(Vote.round_id, Vote.value, func.count())
+            .join(RoundEntry, col(RoundEntry.id) == Vote.round_entry_id)
+            .where(Vote.juror_id == juror.id, col(Vote.round_id).in_(list(shown)), _ELIGIBLE)
+            .group_by(Vote.round_id, Vote.value)
+        ):
+            values[round_id].append((value, n))
+
+    result = []
+    for round_, campaign_name, campaign_slug in rows:
+        counts = progress[round_.id]
+        fields = {
+            "id": round_.id,
+            "name": round_.name,
+            "status": round_.status,
+            "vote_method": round_.vote_method,
+            "deadline": round_.deadline,
+            "directions": round_.directions,
+            "campaign_id": round_.campaign_id,
+            "campaign_name": campaign_name,
+            "campaign_slug": campaign_slug,
+            "progress": Progress(done=counts["done"], total=counts["open"] + counts["done"]),
+        }
+        if round_.id in shown:
+            fields["stats"] = _stats(round_, values[round_.id])
+        result.append(MyRound(**fields))
+    result.sort(key=lambda r: (_STATUS_ORDER.get(r.status, 9), -r.id))
+    return result
+
+
+def _stats(round: Round, values: list[tuple[int, int]]) -> JurorStats:
+    votes = sum(n for _, n in values)
+    if round.vote_method == VoteMethod.ranking or not votes:
+        return JurorStats(votes=votes, mean_score=None)
+    total = sum(normalize(method=round.vote_method, value=v) * n for v, n in values)
+    return JurorStats(votes=votes, mean_score=total / votes)
+
+
+# -- flags --------------------------------------------------------------------------------
+
+
+def flag_entry(
+    session: Session,
+    *,
+    round: Round,
+    juror: User,
+    round_entry_id: int,
+    reason: str,
+    note: str = "",
+) -> Flag:
+    """Flag an entry of mine for the coordinators; flagging again updates an open flag."""
+    _require_active(round)
+    if reason not in FlagReason.__members__:
+        allowed = ", ".join(FlagReason.__members__)
+        raise InvalidInput(f"A flag's reason is one of {allowed}.", code="invalid_flag")
+    session.flush()
+    _load_slot(session.connection(), round=round, juror=juror, round_entry_id=round_entry_id)
+    flag = session.execute(
+        _insert(session)(Flag)
+        .values(
+            round_id=round.id,
+            round_entry_id=round_entry_id,
+            juror_id=juror.id,
+            reason=reason,
+            note=note,
+            status=FlagStatus.open,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_update(
+            index_elements=["round_entry_id", "juror_id"],
+            set_={"reason": reason, "note": note},
+            where=col(Flag.status) == FlagStatus.open,
+        )
+        .returning(Flag)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if flag is None:
+        raise Conflict(
+            "The coordinators have already reviewed your flag on this entry.",
+            code="flag_resolved",
+        )
+    return flag
+
+
+def withdraw_flag(session: Session, *, round: Round, juror: User, round_entry_id: int) -> None:
+    """Withdraw my open flag on an entry; withdrawing a flag that is not there is a no-op."""
+    _require_active(round)
+    flag = session.execute(
+        select(Flag).where(
+            Flag.round_id == round.id,
+            Flag.round_entry_id == round_entry_id,
+            Flag.juror_id == juror.id,
+        )
+    ).scalar_one_or_none()
+    if flag is None:
+        return
+    if flag.status != FlagStatus.open:
+        raise Conflict(
+            "The coordinators have already reviewed this flag; it can't be withdrawn.",
+            code="flag_resolved",
+        )
+    session.delete(flag)
+    session.flush()
+
+
+def my_flags(session: Session, *, round: Round, juror: User) -> list[Flag]:
+    return list(
+        session.execute(
+            select(Flag)
+            .where(Flag.round_id == round.id, Flag.juror_id == juror.id)
+            .order_by(Flag.id)
+        ).scalars()
+    )
+
+
+# -- ranking ballots ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _BallotRow:
+    task_id: int
+    round_entry_id: int
+    status: str
+    sort_key: int
+    vote_id: int | None
+    rank: int | None
+    comment: str | None
+    favourite: bool | None
+    entry: Row  # with the entry's columns that entry_view reads
+
+
+def _ballot_rows(session: Session, *, round: Round, juror: User) -> list[_BallotRow]:
+    rows = session.execute(
+        select(
+            Task.id,
+            Task.round_entry_id,
+            Task.status,
+            Task.sort_key,
+            col(Vote.id).label("vote_id"),
+            Vote.value,
+            Vote.comment,
+            Vote.favourite,
+            *_ENTRY_COLUMNS,
+        )
+        .join(RoundEntry, col(RoundEntry.id) == Task.round_entry_id)
+        .join(Entry, col(Entry.id) == RoundEntry.entry_id)
+        .outerjoin(Vote, col(Vote.task_id) == Task.id)
+        .where(
+            Task.round_id == round.id,
+            Task.juror_id == juror.id,
+            Task.status != TaskStatus.cancelled,
+            _ELIGIBLE,
+        )
+    ).all()
+    return [
+        _BallotRow(
+            task_id=r.id,
+            round_entry_id=r.round_entry_id,
+            status=r.status,
+            sort_key=r.sort_key,
+            vote_id=r.vote_id,
+            rank=r.value,
+            comment=r.comment,
+            favourite=r.favourite,
+            entry=r,
+        )
+        for r in rows
+    ]
+
+
+def _ballot(round: Round, rows: list[_BallotRow]) -> Ballot:
+    display = display_of(round)
+    ranked = sorted(
+        rows,
+        key=lambda r: (r.rank is None, r.rank or 0, r.sort_key, r.task_id),
+    )
+    return Ballot(
+        entries=[
+            BallotEntry(
+                task_id=r.task_id,
+                round_entry_id=r.round_entry_id,
+                rank=r.rank,
+                entry=entry_view(r.entry, display),
+            )
+            for r in ranked
+        ],
+        complete=bool(rows) and all(r.rank is not None for r in rows),
+    )
+
+
+def ballot(session: Session, *, round: Round, juror: User) -> Ballot:
+    """My ballot in a ranking round: every eligible entry I hold, with my ranks so far."""
+    _require_ranking(round)
+    return _ballot(round, _ballot_rows(session, round=round, juror=juror))
+
+
+def submit_ballot(
+    session: Session, *, round: Round, juror: User, ranks: Iterable[tuple[int, int]]
+) -> Ballot:
+    """Store my full ballot, ``(round_entry_id, rank)`` pairs: every entry exactly once,
+    ranks from 1 (best), equal ranks for ties. Changed ranks keep their history."""
+    _require_active(round)
+    _require_ranking(round)
+    # One ballot of a juror at a time (PostgreSQL; SQLite already writes one at a time):
+    # the rows read below are then the latest.
+    session.execute(
+        select(RoundJuror.round_id)
+        .where(RoundJuror.round_id == round.id, RoundJuror.user_id == juror.id)
+        .with_for_update()
+    )
+    rows = _ballot_rows(session, round=round, juror=juror)
+    checked = validate_ballot(entries={r.round_entry_id for r in rows}, ballot=list(ranks))
+    now = utcnow()
+    new_votes, changes, updates, to_close = [], [], [], []
+    for row in rows:
+        rank = checked[row.round_entry_id]
+        if row.vote_id is None:
+            new_votes.append(
+                {
+                    "task_id": row.task_id,
+                    "round_id": round.id,
+                    "round_entry_id": row.round_entry_id,
+                    "juror_id": juror.id,
+                    "value": rank,
+                    "comment": "",
+                    "favourite": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        elif row.rank != rank:
+            changes.append(
+                {
+                    "task_id": row.task_id,
+                    "vote_id": row.vote_id,
+                    "action": VoteAction.change.value,
+                    "value": row.rank,
+                    "comment": row.comment,
+                    "favourite": row.favourite,
+                    "changed_at": now,
+                }
+            )
+            updates.append({"id": row.vote_id, "value": rank, "updated_at": now})
+        if row.status != TaskStatus.done:
+            to_close.append(row.task_id)
+        row.rank = rank
+    vote_table = Vote.__table__  # type: ignore[attr-defined]
+    if new_votes:
+        session.execute(vote_table.insert(), new_votes)
+    if changes:
+        session.execute(VoteChange.__table__.insert(), changes)  # type: ignore[attr-defined]
+        session.execute(update(Vote), updates)
+    if to_close:
+        _mark_done(session, task_ids=to_close, now=now)
+    return _ballot(round, rows)
