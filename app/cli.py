@@ -139,3 +139,7 @@ def admin_list() -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Voting over HTTP against a real server: one juror alone, then many jurors at once.
+
+Run from the repository root: python -m bench.bench_voting
+Workload (DESIGN.md): a round of 20,000 entries, quorum 3, rating votes; jurors fetch
+tasks 10 at a time and cast one vote per request. Targets: one juror < 2 ms p50 per vote;
+20 jurors at once >= 750 votes/s with p99 < 50 ms. The server is one `loupe serve` process;
+the load comes from this process (asyncio + httpx) on the same 2 cores, so the figures
+include the client's share of the CPU.
+"""
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from sqlmodel import Session
+
+from app.auth.sessions import COOKIE, CSRF_HEADER, SessionCodec
+from app.models import Round, User
+from app.rounds import service
+from bench.common import fresh_engine, make_contest, percentile
+
+SECRET = "bench-secret"
+ENTRIES = 20_000
+JURORS = 50
+QUORUM = 3
+LEVELS = [(1, 600), (20, 4000), (50, 4000)]  # (jurors at once, votes to cast)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "LOUPE_DATABASE_URL": url,
+        "LOUPE_SECRET_KEY": SECRET,
+        "LOUPE_ENV": "test",
+        "LOUPE_JOBS_IN_SERVER": "false",
+        "LOUPE_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-auto-migrate"]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+async def juror_loop(
+    base: str, round_id: int, user_id: int, budget: list[int], latencies: list[float]
+) -> None:
+    cookie, data = SessionCodec(secret=SECRET, max_age=3600).issue(user_id=user_id)
+    headers = {CSRF_HEADER: data.csrf}
+    async with httpx.AsyncClient(base_url=base, cookies={COOKIE: cookie}, timeout=30) as client:
+        rng = random.Random(user_id)
+        while budget[0] > 0:
+            batch = (await client.get(f"/api/rounds/{round_id}/tasks", params={"limit": 10})).json()
+            if not batch["tasks"]:
+                return
+            for task in batch["tasks"]:
+                if budget[0] <= 0:
+                    return
+                budget[0] -= 1
+                start = time.perf_counter()
+                response = await client.put(
+                    f"/api/rounds/{round_id}/votes/{task['round_entry_id']}",
+                    json={"value": rng.randint(1, 5)},
+                    headers=headers,
+                )
+                latencies.append(time.perf_counter() - start)
+                response.raise_for_status()
+
+
+async def run_level(base: str, round_id: int, jurors: list[int], votes: int):
+    latencies: list[float] = []
+    budget = [votes]
+    start = time.perf_counter()
+    await asyncio.gather(*(juror_loop(base, round_id, j, budget, latencies) for j in jurors))
+    elapsed = time.perf_counter() - start
+    return len(latencies) / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99)
+
+
+def main() -> None:
+    print(f"{'database':<10} {'jurors':>6} {'votes':>6} {'votes/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
+    for kind in ("sqlite", "postgres"):
+        engine = fresh_engine(kind, "voting")
+        round_id, coordinator_id, jurors = make_contest(
+            engine, entries=ENTRIES, jurors=JURORS, quorum=QUORUM
+        )
+        with Session(engine, expire_on_commit=False) as session:
+            round_ = session.get(Round, round_id)
+            service.activate(
+                session, round_=round_, actor=session.get(User, coordinator_id), lookup=None
+            )
+            session.commit()
+        url = engine.url.render_as_string(hide_password=False)
+        engine.dispose()
+        port = free_port()
+        server = start_server(url, port)
+        try:
+            offset = 0
+            for count, votes in LEVELS:
+                group = jurors[offset : offset + count]
+                offset += count
+                rate, p50, p99 = asyncio.run(
+                    run_level(f"http://127.0.0.1:{port}", round_id, group, votes)
+                )
+                print(
+                    f"{kind:<10} {count:>6} {votes:>6} {rate:>8.0f} "
+                    f"{p50 * 1000:>7.1f} {p99 * 1000:>7.1f}"
+                )
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
