@@ -166,7 +166,16 @@ def parse_timestamp(value: str) -> datetime:
     """An API timestamp (``2024-09-14T09:12:44Z``) or a 14-digit MediaWiki one, as aware UTC."""
     value = value.strip()
     if len(value) == 14 and value.isdigit():
-        return datetime.strptime(value, "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+        # Ten times faster than strptime, which shows on 100,000-row Quarry exports.
+        return datetime(
+            int(value[:4]),
+            int(value[4:6]),
+            int(value[6:8]),
+            int(value[8:10]),
+            int(value[10:12]),
+            int(value[12:14]),
+            tzinfo=UTC,
+        )
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)

@@ -11,6 +11,7 @@ from app.models.campaigns import (
     Series,
 )
 from app.models.entries import Entry
+from app.models.imports import ImportItem
 from app.models.jobs import Job, JobStatus
 from app.models.results import RoundResult
 from app.models.rounds import Round, RoundEntry, RoundJuror, RoundStatus, VoteMethod
@@ -37,6 +38,7 @@ __all__ = [
     "Flag",
     "FlagReason",
     "FlagStatus",
+    "ImportItem",
     "Job",
     "JobStatus",
     "Round",
