@@ -15,7 +15,12 @@ def include_routers(app: FastAPI) -> None:
     from app.auth.routes import dev_router as dev_login_router
     from app.auth.routes import router as auth_router
     from app.campaigns.routes import router as campaigns_router
+    from app.eligibility.routes import router as eligibility_router
+    from app.imports.routes import router as imports_router
     from app.jobs.routes import router as jobs_router
+    from app.publishing.routes import public_router as public_results_router
+    from app.publishing.routes import router as publishing_router
+    from app.results.routes import router as results_router
     from app.rounds.routes import router as rounds_router
     from app.users.routes import router as users_router
     from app.voting.routes import router as voting_router
@@ -28,9 +33,14 @@ def include_routers(app: FastAPI) -> None:
     private.include_router(campaigns_router)
     private.include_router(rounds_router)
     private.include_router(voting_router)
+    private.include_router(publishing_router)
+    private.include_router(results_router)
+    private.include_router(imports_router)
+    private.include_router(eligibility_router)
 
-    # Anonymous on purpose (published results, later); keep it short.
+    # Anonymous on purpose (published results after their embargo); keep it short.
     public = APIRouter(prefix="/api")
+    public.include_router(public_results_router)
 
     app.include_router(public)
     app.include_router(private)

@@ -137,6 +137,24 @@ def _require_active(round: Round) -> None:
     )
 
 
+_ROUND_STATUS_SHARED = (
+    select(Round.status).where(Round.id == bindparam("round_id")).with_for_update(read=True)
+)
+
+
+def _hold_active(session: Session, round: Round) -> None:
+    """Check the round is still active and keep it so until this transaction ends.
+
+    A share lock on the round's row (PostgreSQL; SQLite runs one writer at a time anyway)
+    makes a vote wait for a concurrent finalization and then see it, so no vote lands
+    after the results were frozen.
+    """
+    status = session.connection().execute(_ROUND_STATUS_SHARED, {"round_id": round.id}).scalar()
+    if status != round.status:
+        round.status = status
+    _require_active(round)
+
+
 def _require_entry_by_entry(round: Round) -> None:
     if round.vote_method == VoteMethod.ranking:
         raise Conflict(
@@ -408,6 +426,7 @@ def cast_vote(
     normalize(method=round.vote_method, value=value)  # raises for a value the method refuses
 
     session.flush()
+    _hold_active(session, round)
     connection = session.connection()
     insert_vote = _INSERT_VOTE[connection.dialect.name]
     for _ in range(_ATTEMPTS):
@@ -497,6 +516,7 @@ def undo_vote(session: Session, *, round: Round, juror: User, round_entry_id: in
     _require_active(round)
     _require_entry_by_entry(round)
     session.flush()
+    _hold_active(session, round)
     slot = _load_slot(session.connection(), round=round, juror=juror, round_entry_id=round_entry_id)
     if slot.vote is None and slot.status == TaskStatus.open:
         return
@@ -804,6 +824,7 @@ def submit_ballot(
     ranks from 1 (best), equal ranks for ties. Changed ranks keep their history."""
     _require_active(round)
     _require_ranking(round)
+    _hold_active(session, round)
     # One ballot of a juror at a time (PostgreSQL; SQLite already writes one at a time):
     # the rows read below are then the latest.
     session.execute(

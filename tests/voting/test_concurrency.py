@@ -12,7 +12,9 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from app.models import Round, User, Vote, VoteChange
+from app.core.errors import Conflict
+from app.models import Round, RoundResult, User, Vote, VoteChange
+from app.results import service as results
 from app.voting import service
 from tests.voting.scene import make_scene
 
@@ -92,3 +94,58 @@ def test_two_different_changes_at_once_keep_a_consistent_history(db: Engine):
             # from the value it really replaced.
             chain = [*old, vote.value]
             assert chain in ([1, 2, 3], [1, 3, 2]), chain
+
+
+def test_no_vote_lands_after_the_round_was_finalized(db: Engine):
+    """A vote racing a finalization either counts in the frozen results or is refused."""
+    with Session(db, expire_on_commit=False) as session:
+        scene = make_scene(session, entries=40, jurors=2)
+        session.commit()
+        ids = (scene.round.id, scene.juror.id, scene.others[0].id)
+        entries = [e.id for e in scene.entries]
+
+    barrier = threading.Barrier(2)
+    outcome: dict[str, object] = {}
+
+    def vote_everything() -> None:
+        barrier.wait(10)
+        cast = 0
+        for round_entry_id in entries:
+            with Session(db, expire_on_commit=False) as session:
+                try:
+                    service.cast_vote(
+                        session,
+                        round=session.get(Round, ids[0]),
+                        juror=session.get(User, ids[1]),
+                        round_entry_id=round_entry_id,
+                        value=4,
+                    )
+                    session.commit()
+                    cast += 1
+                except Conflict:
+                    break
+        outcome["cast"] = cast
+
+    def finalize() -> None:
+        barrier.wait(10)
+        with Session(db, expire_on_commit=False) as session:
+            results.finalize(
+                session, round_=session.get(Round, ids[0]), actor=session.get(User, ids[2])
+            )
+            session.commit()
+
+    threads = [threading.Thread(target=vote_everything), threading.Thread(target=finalize)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    with Session(db) as session:
+        stored = session.scalar(
+            select(func.count()).select_from(Vote).where(Vote.round_id == ids[0])
+        )
+        frozen = sum(
+            r.vote_count
+            for r in session.scalars(select(RoundResult).where(RoundResult.round_id == ids[0]))
+        )
+    assert stored == outcome["cast"]
+    assert frozen == stored, "every stored vote is in the frozen results"
