@@ -24,9 +24,9 @@ app/static/index.html: frontend/node_modules $(shell find frontend/src frontend/
 
 frontend: app/static/index.html
 
-# Start a local instance on http://127.0.0.1:8000 with the development login (SQLite, offline).
+# Start Loupe with the offline demo on http://127.0.0.1:8000 (SQLite, development login).
 run: install frontend
-	LOUPE_ENV=dev LOUPE_DEV_LOGIN=true $(BIN)/loupe serve
+	$(BIN)/loupe demo
 
 # The whole suite: frontend unit tests and build budget, then Python tests on SQLite and PostgreSQL.
 test: test-frontend test-sqlite test-postgres

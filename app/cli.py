@@ -3,6 +3,7 @@
 import logging
 import signal
 import threading
+from pathlib import Path
 
 import typer
 from sqlmodel import Session, select
@@ -66,6 +67,37 @@ def serve(
 
 
 @cli.command()
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Build the offline demo (once) and serve it with the development login."""
+    import os
+
+    os.environ.setdefault("LOUPE_ENV", "dev")
+    os.environ.setdefault("LOUPE_DEV_LOGIN", "true")
+    os.environ["LOUPE_DEMO"] = "true"
+    base_url = os.environ.setdefault("LOUPE_BASE_URL", f"http://{host}:{port}")
+    os.environ.setdefault("LOUPE_COMMONS_API_URL", f"{base_url}/_commons/w/api.php")
+    get_settings.cache_clear()
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    import app.jobs.kinds  # noqa: F401  (the demo runs import jobs)
+    from app.core import migrate as migrations
+    from app.demo import build
+
+    migrations.upgrade(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url())
+    if not build.is_built(engine):
+        typer.echo("Building the demo (photos, two contest editions, votes)...")
+        build.build(engine, settings=settings)
+    engine.dispose()
+    typer.echo(f"Loupe demo on {base_url} — log in as 'Demo Coordinator' or 'Demo Juror Kofi'.")
+    serve(host=host, port=port, workers=1, auto_migrate=False)
+
+
+@cli.command()
 def worker() -> None:
     """Run background jobs in this process until interrupted."""
     import app.jobs.kinds  # noqa: F401  (registers every job handler)
@@ -81,6 +113,45 @@ def worker() -> None:
         lease_seconds=settings.job_lease_seconds,
         poll_seconds=settings.job_poll_seconds,
     ).run(stop)
+
+
+@cli.command("import")
+def import_entries(
+    round_id: int = typer.Option(..., "--round", help="The round to import into."),
+    category: list[str] = typer.Option(
+        [], "--category", help="A Commons category (repeat for several)."
+    ),
+    depth: int = typer.Option(0, "--depth", min=0, max=5, help="Subcategory levels to include."),
+    titles_file: Path | None = typer.Option(
+        None, "--titles-file", exists=True, dir_okay=False, help="File titles, one per line."
+    ),
+    csv_file: Path | None = typer.Option(
+        None, "--csv", exists=True, dir_okay=False, help="A Quarry export or a list of names."
+    ),
+    previous_round: bool = typer.Option(
+        False, "--previous-round", help="The entries that advanced from the previous round."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Leave the job to a running worker instead of running it here."
+    ),
+) -> None:
+    """Import files into a round, showing the job's progress."""
+    import app.jobs.kinds  # noqa: F401  (registers every job handler)
+    from app.imports import cli as imports_cli
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    imports_cli.run(
+        make_engine(settings.resolved_database_url()),
+        wait=wait,
+        lease_seconds=settings.job_lease_seconds,
+        round_id=round_id,
+        categories=category,
+        depth=depth,
+        titles_file=titles_file,
+        csv_file=csv_file,
+        previous_round=previous_round,
+    )
 
 
 def _set_admin(username: str, value: bool) -> None:

@@ -19,7 +19,7 @@ from app.jobs.runner import BackgroundWorker, Worker
 log = logging.getLogger(__name__)
 
 STATIC = (Path(__file__).parent / "static").resolve()
-API_PREFIXES = ("/api/", "/auth/", "/healthz")
+API_PREFIXES = ("/api/", "/auth/", "/healthz", "/_commons/")
 
 
 def create_app(
@@ -80,8 +80,19 @@ def create_app(
     from app.api import include_routers
 
     include_routers(app)
+    if settings.demo:
+        _mount_demo_commons(app, settings)
     _mount_frontend(app)
     return app
+
+
+def _mount_demo_commons(app: FastAPI, settings: Settings) -> None:
+    """The demo's photos, from the same recipe the demo database was built with."""
+    from app.commons.double import create_app as commons_app
+    from app.demo.commons import MOUNT, demo_store
+
+    store = demo_store(public_url=settings.base_url.rstrip("/") + MOUNT)
+    app.mount(MOUNT, commons_app(store))
 
 
 def _mount_frontend(app: FastAPI) -> None:
@@ -89,7 +100,7 @@ def _mount_frontend(app: FastAPI) -> None:
     index = STATIC / "index.html"
     if not index.exists():
         return
-    app.mount("/assets", StaticFiles(directory=STATIC / "assets"), name="assets")
+    app.mount("/assets", StaticFiles(directory=STATIC / "assets", check_dir=False), name="assets")
 
     def page_for(request: Request) -> FileResponse | None:
         # Only browser navigations get the app; API and auth paths keep their JSON 404s.

@@ -28,6 +28,8 @@ PUBLIC = {
     ("POST", "/auth/logout"),  # clears the cookie; needs the CSRF token with a live session
     ("GET", "/auth/dev-login"),  # development only (404 unless LOUPE_ENV=dev + enabled)
     ("POST", "/auth/dev-login"),
+    ("GET", "/api/public/campaigns"),  # published results: only after the embargo
+    ("GET", "/api/public/campaigns/{slug}"),
 }
 SAFE = {"GET", "HEAD", "OPTIONS"}
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}

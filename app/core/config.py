@@ -45,6 +45,9 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    # Serve the demo's own Commons (generated photos) under /_commons; see `loupe demo`.
+    demo: bool = False
+
     @model_validator(mode="after")
     def _check(self) -> "Settings":
         if self.env == "production":
