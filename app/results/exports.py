@@ -1,4 +1,4 @@
-"""CSV exports of a round: the results table and every vote.
+"""CSV exports of a round: the results table, every vote, and every entry's provenance.
 
 The data is read up front (the request's session closes once the route returns); the CSV
 text is produced in chunks while the response streams. Cells that a spreadsheet would run
@@ -10,6 +10,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -44,6 +45,28 @@ VOTE_COLUMNS = (
     "comment",
     "favourite",
     "updated_at",
+)
+
+
+ENTRY_COLUMNS = (
+    "page_id",
+    "title",
+    "commons_url",
+    "uploader",
+    "uploaded_at",
+    "latest_uploader",
+    "latest_uploaded_at",
+    "width",
+    "height",
+    "mime",
+    "license",
+    "deleted",
+    "source",
+    "import_job",
+    "added_at",
+    "disqualified",
+    "disqualified_reason",
+    "disqualified_at",
 )
 
 
@@ -190,4 +213,45 @@ def votes_csv(session: Session, *, round_: Round, pseudonymize: bool = True) -> 
     return Export(
         filename=filename(session, round_=round_, kind="votes"),
         chunks=render(VOTE_COLUMNS, lines),
+    )
+
+
+def _when(value: datetime | None) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def entries_csv(session: Session, *, round_: Round) -> Export:
+    """Every entry of the round, eligible or not, with where it came from (provenance)."""
+    rows = session.execute(
+        select(RoundEntry, Entry)
+        .join(Entry, col(Entry.id) == RoundEntry.entry_id)
+        .where(RoundEntry.round_id == round_.id)
+        .order_by(RoundEntry.id)
+    ).all()
+    lines = [
+        (
+            entry.page_id,
+            entry.title,
+            commons_url(entry.title, entry.description_url),
+            entry.uploader,
+            _when(entry.uploaded_at),
+            entry.latest_uploader,
+            _when(entry.latest_uploaded_at),
+            entry.width,
+            entry.height,
+            entry.mime,
+            entry.license,
+            "yes" if entry.deleted else "no",
+            placed.source,
+            "" if placed.source_job_id is None else placed.source_job_id,
+            _when(placed.created_at),
+            placed.dq_code or "",
+            placed.dq_reason or "",
+            _when(placed.dq_at),
+        )
+        for placed, entry in rows
+    ]
+    return Export(
+        filename=filename(session, round_=round_, kind="entries"),
+        chunks=render(ENTRY_COLUMNS, lines),
     )

@@ -150,6 +150,16 @@ def export_results(round_: CoordinatedRound, session: SessionDep):
 
 
 @router.get(
+    "/rounds/{round_id}/export/entries.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+)
+def export_entries(round_: CoordinatedRound, session: SessionDep):
+    """Every entry with its provenance: upload, import source and job, disqualification."""
+    return _csv(exports.entries_csv(session, round_=round_))
+
+
+@router.get(
     "/rounds/{round_id}/export/votes.csv",
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}}},

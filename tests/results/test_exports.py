@@ -151,3 +151,31 @@ def test_export_filenames_keep_only_safe_characters(session):
     assert exports.filename(session, round_=scene.round, kind="results") == (
         f"evil___name___x-round-{scene.round.ordinal}-results.csv"
     )
+
+
+def test_entries_csv_lists_every_entry_with_its_provenance(client, settings, session):
+    scene = make_scene(session, entries=3, titles=[EVIL_TITLE, "File:Gate.jpg", "File:Fort.jpg"])
+    disqualified = scene.entries[2]
+    disqualified.source = "category:Images from WLM 2026"
+    disqualified.dq_code = "window"
+    disqualified.dq_reason = "First uploaded after the campaign closed."
+    session.commit()
+    other = make_user(session)
+    session.commit()
+
+    login(client, settings, other)
+    refused = client.get(f"/api/rounds/{scene.round.id}/export/entries.csv")
+    assert refused.status_code == 403
+
+    login(client, settings, scene.coordinator)
+    response = client.get(f"/api/rounds/{scene.round.id}/export/entries.csv")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"].endswith('-entries.csv"')
+    rows = read_csv(response.content.decode("utf-8"))
+    assert list(rows[0]) == list(exports.ENTRY_COLUMNS)
+    assert [r["title"] for r in rows] == ["'" + EVIL_TITLE, "File:Gate.jpg", "File:Fort.jpg"]
+    assert [r["disqualified"] for r in rows] == ["", "", "window"]
+    assert rows[2]["disqualified_reason"] == "First uploaded after the campaign closed."
+    assert rows[2]["source"] == "category:Images from WLM 2026"
+    assert rows[0]["uploaded_at"].startswith("2026-09-15")
+    assert all(r["uploader"] for r in rows)
