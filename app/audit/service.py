@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.models import AuditEvent
+from app.models import AuditEvent, Campaign, Round, User
 
 
 def record(
@@ -27,3 +27,33 @@ def record(
     )
     session.add(event)
     return event
+
+
+def round_event(
+    session: Session, round_: Round, actor: User | None, action: str, **details: Any
+) -> AuditEvent:
+    """``round.<action>`` on a round, filed under its campaign."""
+    return record(
+        session,
+        actor_id=actor.id if actor else None,
+        action=f"round.{action}",
+        object_type="round",
+        object_id=round_.id,
+        campaign_id=round_.campaign_id,
+        details=details,
+    )
+
+
+def campaign_event(
+    session: Session, campaign: Campaign, actor: User | None, action: str, **details: Any
+) -> AuditEvent:
+    """``campaign.<action>`` on a campaign."""
+    return record(
+        session,
+        actor_id=actor.id if actor else None,
+        action=f"campaign.{action}",
+        object_type="campaign",
+        object_id=campaign.id,
+        campaign_id=campaign.id,
+        details=details,
+    )

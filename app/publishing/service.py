@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
-from app.audit.service import record
+from app.audit.service import campaign_event
 from app.commons.thumbs import thumb_url
 from app.commons.urls import site_bases
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -40,18 +40,6 @@ from app.publishing.schemas import (
 )
 
 THUMB_WIDTH = 960
-
-
-def _audit(session: Session, campaign: Campaign, actor: User, action: str, **details) -> None:
-    record(
-        session,
-        actor_id=actor.id,
-        action=f"campaign.{action}",
-        object_type="campaign",
-        object_id=campaign.id,
-        campaign_id=campaign.id,
-        details=details,
-    )
 
 
 def final_round(session: Session, *, campaign: Campaign) -> Round | None:
@@ -105,7 +93,7 @@ def set_awards(
         for i, a in enumerate(awards)
     ]
     session.add_all(created)
-    _audit(
+    campaign_event(
         session,
         campaign,
         actor,
@@ -135,7 +123,7 @@ def finalize(session: Session, *, campaign: Campaign, actor: User) -> Campaign:
         raise Conflict("The campaign has no finalized round yet.")
     campaign.status = CampaignStatus.finalized
     campaign.updated_at = utcnow()
-    _audit(session, campaign, actor, "finalize")
+    campaign_event(session, campaign, actor, "finalize")
     session.flush()
     return campaign
 
@@ -156,7 +144,7 @@ def publish(
     campaign.status = CampaignStatus.published
     campaign.publish_at = publish_at or utcnow()
     campaign.updated_at = utcnow()
-    _audit(session, campaign, actor, "publish", publish_at=campaign.publish_at.isoformat())
+    campaign_event(session, campaign, actor, "publish", publish_at=campaign.publish_at.isoformat())
     session.flush()
     return campaign
 
@@ -167,7 +155,7 @@ def unpublish(session: Session, *, campaign: Campaign, actor: User) -> Campaign:
     campaign.status = CampaignStatus.finalized
     campaign.publish_at = None
     campaign.updated_at = utcnow()
-    _audit(session, campaign, actor, "unpublish")
+    campaign_event(session, campaign, actor, "unpublish")
     session.flush()
     return campaign
 

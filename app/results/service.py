@@ -27,7 +27,7 @@ from sqlalchemy import Select, bindparam, func, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.audit.service import record
+from app.audit.service import record, round_event
 from app.commons.thumbs import thumb_url
 from app.core.bulk import insert_rows
 from app.core.errors import Conflict, InvalidInput, NotFound
@@ -587,18 +587,6 @@ def preview_advance(
 # -- finalizing and advancing -------------------------------------------------------------
 
 
-def _audit(session: Session, round_: Round, actor: User, action: str, **details: Any) -> None:
-    record(
-        session,
-        actor_id=actor.id,
-        action=f"round.{action}",
-        object_type="round",
-        object_id=round_.id,
-        campaign_id=round_.campaign_id,
-        details=details,
-    )
-
-
 def _details(row: Row, votes: dict[int, list[dict]]) -> str:
     details: dict[str, Any] = {"votes": votes[row.round_entry_id]}
     if row.rank is not None:
@@ -649,7 +637,7 @@ def finalize(session: Session, *, round_: Round, actor: User) -> Round:
     if table.ranking is not None:
         outcome["ranking"] = table.ranking.model_dump()
     round_.outcome = {**(round_.outcome or {}), **outcome}
-    _audit(session, round_, actor, "finalize", **outcome)
+    round_event(session, round_, actor, "finalize", **outcome)
     session.flush()
     return round_
 
@@ -724,7 +712,7 @@ def advance(session: Session, *, round_: Round, data: AdvanceRequest, actor: Use
         "at": now.isoformat(),
     }
     round_.outcome = {**round_.outcome, "advance": summary}
-    _audit(session, round_, actor, "advance", **summary)
+    round_event(session, round_, actor, "advance", **summary)
     session.flush()
     return next_round
 

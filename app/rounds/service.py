@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.audit.service import record
+from app.audit.service import round_event
 from app.core.bulk import insert_rows
 from app.core.errors import Conflict, InvalidInput, NotFound, UpstreamError
 from app.models import (
@@ -46,18 +46,6 @@ CommonsIdLookup = Callable[[list[str]], dict[str, tuple[int | None, int | None]]
 
 RUNNING = (RoundStatus.active, RoundStatus.paused)
 TASK_COLUMNS = ("round_id", "round_entry_id", "juror_id", "status", "sort_key", "created_at")
-
-
-def _audit(session: Session, round_: Round, actor: User | None, action: str, **details) -> None:
-    record(
-        session,
-        actor_id=actor.id if actor else None,
-        action=f"round.{action}",
-        object_type="round",
-        object_id=round_.id,
-        campaign_id=round_.campaign_id,
-        details=details,
-    )
 
 
 def get(session: Session, *, round_id: int) -> Round:
@@ -93,7 +81,7 @@ def create(session: Session, *, campaign: Campaign, data: RoundCreate, actor: Us
     for user_id in dict.fromkeys(data.juror_ids):
         _require_user(session, user_id)
         session.add(RoundJuror(round_id=round_.id, user_id=user_id))
-    _audit(session, round_, actor, "create", name=round_.name, vote_method=round_.vote_method)
+    round_event(session, round_, actor, "create", name=round_.name, vote_method=round_.vote_method)
     session.flush()
     return round_
 
@@ -141,7 +129,7 @@ def update_round(
         if round_.status in RUNNING and round_.vote_method != VoteMethod.ranking:
             _top_up(session, round_=round_, lookup=lookup)
         changes["quorum"] = {"from": old, "to": new_quorum}
-    _audit(session, round_, actor, "update", changes=_jsonable(changes))
+    round_event(session, round_, actor, "update", changes=_jsonable(changes))
     session.flush()
     return round_
 
@@ -389,7 +377,7 @@ def activate(
     """Start a draft round (assigning its tasks) or resume a paused one."""
     if round_.status == RoundStatus.paused:
         transition(session, round_, allowed=(RoundStatus.paused,), to=RoundStatus.active)
-        _audit(session, round_, actor, "resume")
+        round_event(session, round_, actor, "resume")
         session.flush()
         return round_
     if round_.status != RoundStatus.draft:
@@ -415,7 +403,7 @@ def activate(
     campaign = session.get(Campaign, round_.campaign_id)
     if campaign is not None and campaign.status == CampaignStatus.draft:
         campaign.status = CampaignStatus.judging
-    _audit(
+    round_event(
         session, round_, actor, "activate", tasks=created, entries=len(entries), jurors=len(jurors)
     )
     session.flush()
@@ -424,7 +412,7 @@ def activate(
 
 def pause(session: Session, *, round_: Round, actor: User) -> Round:
     transition(session, round_, allowed=(RoundStatus.active,), to=RoundStatus.paused)
-    _audit(session, round_, actor, "pause")
+    round_event(session, round_, actor, "pause")
     session.flush()
     return round_
 
@@ -437,7 +425,7 @@ def cancel(session: Session, *, round_: Round, actor: User) -> Round:
         .where(Task.round_id == round_.id, Task.status == TaskStatus.open)
         .values(status=TaskStatus.cancelled)
     )
-    _audit(session, round_, actor, "cancel")
+    round_event(session, round_, actor, "cancel")
     session.flush()
     return round_
 
@@ -476,7 +464,7 @@ def add_juror(
                 seed=round_.seed,
             )
             _apply_moves(session, round_, moves)
-    _audit(session, round_, actor, "juror_add", user_id=user_id, username=user.username)
+    round_event(session, round_, actor, "juror_add", user_id=user_id, username=user.username)
     session.flush()
     return user
 
@@ -521,7 +509,7 @@ def remove_juror(
                 round_.id,
                 [(e, j) for e, j in _tasks(session, round_.id, TaskStatus.open) if j == user_id],
             )
-    _audit(session, round_, actor, "juror_remove", user_id=user_id)
+    round_event(session, round_, actor, "juror_remove", user_id=user_id)
     session.flush()
 
 
