@@ -4,7 +4,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from app.audit.service import record
+from app.audit.service import campaign_event
 from app.campaigns.schemas import (
     AuditEventPublic,
     AuditPage,
@@ -31,15 +31,7 @@ def create(session: Session, *, data: CampaignCreate, actor: User) -> Campaign:
         raise Conflict(f"A campaign with the slug {data.slug!r} already exists.") from exc
     # Whoever creates a campaign coordinates it.
     session.add(CampaignCoordinator(campaign_id=campaign.id, user_id=actor.id))
-    record(
-        session,
-        actor_id=actor.id,
-        action="campaign.create",
-        object_type="campaign",
-        object_id=campaign.id,
-        campaign_id=campaign.id,
-        details={"slug": campaign.slug, "name": campaign.name},
-    )
+    campaign_event(session, campaign, actor, "create", slug=campaign.slug, name=campaign.name)
     session.flush()
     return campaign
 
@@ -58,14 +50,13 @@ def update(session: Session, *, campaign: Campaign, data: CampaignUpdate, actor:
     for name, value in changes.items():
         setattr(campaign, name, value)
     campaign.updated_at = utcnow()
-    record(
+    campaign_event(
         session,
-        actor_id=actor.id,
-        action="campaign.update",
-        object_type="campaign",
-        object_id=campaign.id,
-        campaign_id=campaign.id,
-        details={"before": before, "after": {k: _jsonable(v) for k, v in changes.items()}},
+        campaign,
+        actor,
+        "update",
+        before=before,
+        after={k: _jsonable(v) for k, v in changes.items()},
     )
     session.flush()
     return campaign
@@ -108,14 +99,8 @@ def add_coordinator(session: Session, *, campaign: Campaign, user_id: int, actor
         raise NotFound(f"User {user_id} does not exist.")
     if session.get(CampaignCoordinator, (campaign.id, user_id)) is None:
         session.add(CampaignCoordinator(campaign_id=campaign.id, user_id=user_id))
-        record(
-            session,
-            actor_id=actor.id,
-            action="campaign.coordinator_add",
-            object_type="campaign",
-            object_id=campaign.id,
-            campaign_id=campaign.id,
-            details={"user_id": user_id, "username": user.username},
+        campaign_event(
+            session, campaign, actor, "coordinator_add", user_id=user_id, username=user.username
         )
         session.flush()
     return user
@@ -133,15 +118,7 @@ def remove_coordinator(session: Session, *, campaign: Campaign, user_id: int, ac
     if remaining <= 1:
         raise Conflict("A campaign needs at least one coordinator; add another one first.")
     session.delete(link)
-    record(
-        session,
-        actor_id=actor.id,
-        action="campaign.coordinator_remove",
-        object_type="campaign",
-        object_id=campaign.id,
-        campaign_id=campaign.id,
-        details={"user_id": user_id},
-    )
+    campaign_event(session, campaign, actor, "coordinator_remove", user_id=user_id)
     session.flush()
 
 
