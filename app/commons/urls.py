@@ -9,6 +9,7 @@ replaces them with Commons' own (which may carry a provenance query string).
 """
 
 import hashlib
+import re
 from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
@@ -16,6 +17,8 @@ COMMONS_HOST = "commons.wikimedia.org"
 UPLOAD_BASE = "https://upload.wikimedia.org"
 # Characters MediaWiki leaves unescaped in page URLs (wfUrlencode).
 _PAGE_SAFE = ";:@$!*(),/~"
+# Names made only of these need no escaping in either URL; most contest uploads are.
+_PLAIN_RE = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
 @lru_cache(maxsize=16)
@@ -37,6 +40,9 @@ def file_urls(title: str, *, api_url: str) -> tuple[str, str]:
     name = title.removeprefix("File:").replace(" ", "_")
     digest = hashlib.md5(name.encode("utf-8")).hexdigest()
     upload, wiki = site_bases(api_url)
-    original = f"{upload}/wikipedia/commons/{digest[0]}/{digest[:2]}/{quote(name, safe='')}"
-    page = f"{wiki}/wiki/File:{quote(name, safe=_PAGE_SAFE)}"
+    plain = _PLAIN_RE.fullmatch(name) is not None
+    original = f"{upload}/wikipedia/commons/{digest[0]}/{digest[:2]}/" + (
+        name if plain else quote(name, safe="")
+    )
+    page = f"{wiki}/wiki/File:" + (name if plain else quote(name, safe=_PAGE_SAFE))
     return original, page
