@@ -22,3 +22,17 @@ export async function loadSession(): Promise<void> {
     session.loading = false
   }
 }
+
+/** Whether the user sets up campaigns: admins, organizers and coordinators of any campaign. */
+export function isStaff(me: Me | null): boolean {
+  if (!me) return false
+  return me.roles.admin || me.roles.organizer || me.roles.coordinator_of.length > 0
+}
+
+export function isAdmin(me: Me | null): boolean {
+  return Boolean(me?.roles.admin)
+}
+
+export function isOrganizer(me: Me | null): boolean {
+  return Boolean(me && (me.roles.admin || me.roles.organizer))
+}

@@ -54,3 +54,39 @@ export async function watchJob(
     })
   }
 }
+
+/** Share done, 0–100, or null while the job has not counted its work yet. */
+export function jobPercent(job: Job): number | null {
+  if (job.status === 'succeeded') return 100
+  if (!job.progress_total) return null
+  return Math.min(100, Math.floor((job.progress_done / job.progress_total) * 100))
+}
+
+/** A file an import could not take, with the CSV line when it came from one. */
+export interface ImportFailure {
+  line?: number
+  title: string
+  reason: string
+}
+
+/** The counters every import reports (app/imports/service.py new_stats). */
+export interface ImportCounts {
+  seen: number
+  added: number
+  skipped: number
+  failed: number
+  /** The first failures only; `failed` counts them all. */
+  errors: ImportFailure[]
+}
+
+export function importCounts(job: Job): ImportCounts {
+  const stats = job.stats
+  const count = (key: string) => (typeof stats[key] === 'number' ? (stats[key] as number) : 0)
+  return {
+    seen: count('seen'),
+    added: count('added'),
+    skipped: count('skipped'),
+    failed: count('failed'),
+    errors: Array.isArray(stats.errors) ? (stats.errors as ImportFailure[]) : [],
+  }
+}

@@ -1,7 +1,9 @@
 import { flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../src/api/client'
+import type { Me } from '../../src/api/auth'
 import AppHeader from '../../src/components/AppHeader.vue'
+import { session } from '../../src/session'
 import { mountAt } from './mount'
 
 vi.mock('../../src/api/auth', async (importOriginal) => ({
@@ -21,6 +23,7 @@ beforeEach(() => {
 })
 afterEach(() => {
   document.body.innerHTML = ''
+  session.me = null
 })
 
 describe('AppHeader, logged out', () => {
@@ -83,5 +86,39 @@ describe('AppHeader, logged in', () => {
     expect(goTo).not.toHaveBeenCalled()
     expect(wrapper.text()).toContain('Loupe could not reach the server.')
     expect(wrapper.get('button').attributes('disabled')).toBeUndefined()
+  })
+})
+
+describe('AppHeader navigation by role', () => {
+  function me(roles: Partial<Me['roles']>): Me {
+    return {
+      user,
+      roles: { admin: false, organizer: false, coordinator_of: [], juror_of: [], ...roles },
+      csrf_token: 't',
+    }
+  }
+  const links = async () => {
+    const wrapper = await mountAt(AppHeader, '/', { props: { user } })
+    return wrapper.findAll('nav a').map((a) => [a.text(), a.attributes('href')])
+  }
+
+  it('shows no setup links to a juror', async () => {
+    session.me = me({ juror_of: [{ id: 1, campaign_id: 1, name: 'R', status: 'active' }] })
+    expect(await links()).toEqual([])
+  })
+
+  it('shows Campaigns to coordinators and organizers', async () => {
+    session.me = me({ coordinator_of: [{ id: 1, slug: 'c', name: 'C', status: 'draft' }] })
+    expect(await links()).toEqual([['Campaigns', '/campaigns']])
+    session.me = me({ organizer: true })
+    expect(await links()).toEqual([['Campaigns', '/campaigns']])
+  })
+
+  it('adds Admin for admins', async () => {
+    session.me = me({ admin: true })
+    expect(await links()).toEqual([
+      ['Campaigns', '/campaigns'],
+      ['Admin', '/admin/users'],
+    ])
   })
 })
