@@ -523,7 +523,8 @@ def juror_progress(session: Session, *, round_: Round) -> list[JurorProgress]:
         .group_by(Task.juror_id, Task.status)
     ):
         counts[juror_id][status] = n
-    hour_ago = utcnow() - timedelta(hours=1)
+    now = utcnow()
+    hour_ago = now - timedelta(hours=1)
     last: dict[int, datetime] = {}
     recent: dict[int, int] = {}
     for juror_id, latest, n_recent in session.execute(
@@ -557,21 +558,27 @@ def juror_progress(session: Session, *, round_: Round) -> list[JurorProgress]:
                 total=total,
                 last_vote_at=last.get(user_id),
                 votes_last_hour=recent.get(user_id, 0),
-                behind=_behind(round_, done=c["done"], total=total),
+                behind=behind(round_, done=c["done"], total=total, now=now),
             )
         )
     return result
 
 
-def _behind(round_: Round, *, done: int, total: int) -> bool:
-    """Behind when the share done is below the share of the round's time already spent."""
+# A juror counts as behind only when trailing the clock by more than this share of the
+# round: right after activation nobody has voted yet, and that is not "behind".
+BEHIND_SLACK = 0.1
+
+
+def behind(round_: Round, *, done: int, total: int, now: datetime) -> bool:
+    """Behind when the share done trails the share of the round's time spent by more than
+    the slack; once the deadline has passed, anything left undone is behind."""
     if not total or round_.deadline is None or round_.activated_at is None:
         return False
     span = (round_.deadline - round_.activated_at).total_seconds()
-    if span <= 0:
+    elapsed = (now - round_.activated_at).total_seconds() / span if span > 0 else 1.0
+    if elapsed >= 1.0:
         return done < total
-    elapsed = min(max((utcnow() - round_.activated_at).total_seconds() / span, 0.0), 1.0)
-    return done / total + 1e-9 < elapsed
+    return done / total + BEHIND_SLACK < elapsed
 
 
 def counts(session: Session, *, round_: Round) -> RoundCounts:
