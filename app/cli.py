@@ -3,7 +3,11 @@
 import logging
 import signal
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from sqlmodel import Session, select
@@ -11,6 +15,9 @@ from sqlmodel import Session, select
 from app.core.config import get_settings
 from app.core.db import make_engine
 from app.core.logs import configure_logging
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 cli = typer.Typer(help="Loupe: a jury platform for Wikimedia Commons photo contests.")
 admin_cli = typer.Typer(help="Instance admins.")
@@ -28,7 +35,7 @@ def migrate(
     from app.core import migrate as migrations
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     url = settings.resolved_database_url()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if down:
@@ -42,28 +49,42 @@ def migrate(
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    workers: int = typer.Option(1, help="Server processes (PostgreSQL only for more than one)."),
+    workers: int = typer.Option(
+        1, min=1, help="Server processes on one port (on SQLite they take turns to write)."
+    ),
     auto_migrate: bool = typer.Option(True, help="Migrate the database before serving."),
 ) -> None:
     """Serve the web app and API (and run background jobs unless LOUPE_JOBS_IN_SERVER=false)."""
     import uvicorn
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     if auto_migrate:
         from app.core import migrate as migrations
 
         migrations.upgrade(settings.resolved_database_url())
     uvicorn.run(
-        "app.main:create_app",
+        "app.cli:served_app",
         factory=True,
         host=host,
         port=port,
         workers=workers,
         proxy_headers=True,
         log_config=None,
+        # Loupe writes its own access line (request id, duration; see app/core/logs.py).
+        access_log=False,
     )
+
+
+def served_app() -> "FastAPI":
+    """The app as `loupe serve` runs it. Worker processes start afresh (spawned), so each
+    configures its own logging here."""
+    from app.main import create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
 
 
 @cli.command()
@@ -81,7 +102,7 @@ def demo(
     os.environ.setdefault("LOUPE_COMMONS_API_URL", f"{base_url}/_commons/w/api.php")
     get_settings.cache_clear()
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     import app.jobs.kinds  # noqa: F401  (the demo runs import jobs)
     from app.core import migrate as migrations
@@ -104,7 +125,7 @@ def worker() -> None:
     from app.jobs.runner import Worker
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
@@ -140,7 +161,7 @@ def import_entries(
     from app.imports import cli as imports_cli
 
     settings = get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     imports_cli.run(
         make_engine(settings.resolved_database_url()),
         wait=wait,
@@ -152,6 +173,75 @@ def import_entries(
         csv_file=csv_file,
         previous_round=previous_round,
     )
+
+
+@cli.command()
+def backup(
+    destination: Path | None = typer.Argument(
+        None,
+        dir_okay=False,
+        help="The backup file [default: DATA_DIR/backups/loupe-<UTC time>.db, or .dump "
+        "for PostgreSQL].",
+    ),
+) -> None:
+    """Back up the database while Loupe keeps running (SQLite's online backup, or pg_dump)."""
+    from app.ops import backup as ops
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    url = settings.resolved_database_url()
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    try:
+        path = ops.sqlite_path(url)
+        if path is None:
+            destination = destination or settings.data_dir / "backups" / f"loupe-{stamp}.dump"
+            typer.echo("Running pg_dump...")
+            ops.backup_postgres(url, destination)
+        else:
+            destination = destination or settings.data_dir / "backups" / f"loupe-{stamp}.db"
+            with _pages_bar("Backing up") as report:
+                ops.backup_sqlite(path, destination, progress=report)
+    except ops.BackupError as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Backup written to {destination}")
+
+
+@cli.command()
+def restore(
+    backup: Path = typer.Argument(..., exists=True, dir_okay=False, help="A `loupe backup` file."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace a database that holds data or is open elsewhere."
+    ),
+) -> None:
+    """Replace the database with a backup, migrating it if an older Loupe made it."""
+    from app.ops import backup as ops
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    url = settings.resolved_database_url()
+    try:
+        path = ops.sqlite_path(url)
+        if path is None:
+            typer.echo("Running pg_restore...")
+            restored = ops.restore_postgres(url, backup, force=force)
+        else:
+            with _pages_bar("Restoring") as report:
+                restored = ops.restore_sqlite(backup, path, force=force, progress=report)
+    except ops.BackupError as exc:
+        typer.echo(f"Restore refused: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    migrated = f", migrated to {restored.head}" if restored.upgraded else ""
+    typer.echo(f"Restored {backup} (schema {restored.revision}{migrated})")
+
+
+@contextmanager
+def _pages_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TextColumn("pages")) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def _set_admin(username: str, value: bool) -> None:

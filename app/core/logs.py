@@ -1,12 +1,20 @@
-"""Logging with the current request's id on every line."""
+"""Logging: the current request's id on every line, one access line per request, and
+text (for a terminal) or JSON lines (for a log collector, LOUPE_LOG_FORMAT=json)."""
 
+import json
 import logging
 import secrets
+import time
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
+access_log = logging.getLogger("loupe.access")
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "color_message"}
 
 
 class RequestIdFilter(logging.Filter):
@@ -15,19 +23,42 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id and any extras."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", request_id.get()),
+        }
+        entry.update((k, v) for k, v in vars(record).items() if k not in _STANDARD)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
-    )
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
 
 
 class RequestIdMiddleware:
-    """Takes the caller's X-Request-ID (if sane) or makes one, and echoes it in the response."""
+    """Takes the caller's X-Request-ID (if sane) or makes one, echoes it in the response,
+    and writes the access line (without the query string, which may carry OAuth codes)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -39,13 +70,28 @@ class RequestIdMiddleware:
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = given if 0 < len(given) <= 64 and given.isprintable() else secrets.token_hex(8)
         token = request_id.set(rid)
+        started = time.perf_counter()
+        status = 500  # unless a response starts: an escaping error becomes a 500 further out
 
         async def send_with_id(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            if access_log.isEnabledFor(logging.INFO):
+                ms = round((time.perf_counter() - started) * 1000, 2)
+                method, path = scope["method"], scope["path"]
+                access_log.info(
+                    "%s %s %s %.2f ms",
+                    method,
+                    path,
+                    status,
+                    ms,
+                    extra={"method": method, "path": path, "status": status, "duration_ms": ms},
+                )
             request_id.reset(token)
