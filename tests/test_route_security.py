@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -30,6 +30,7 @@ PUBLIC = {
     ("POST", "/auth/dev-login"),
     ("GET", "/api/public/campaigns"),  # published results: only after the embargo
     ("GET", "/api/public/campaigns/{slug}"),
+    ("GET", "/api/public/campaigns/{slug}/ceremony.pdf"),  # printable winners, same embargo
 }
 SAFE = {"GET", "HEAD", "OPTIONS"}
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
@@ -43,9 +44,11 @@ def operations(app: FastAPI) -> list[tuple[str, str]]:
         for method in item
         if method.upper() in METHODS
     }
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith(("/api/", "/auth/")):
-            found |= {(method, route.path) for method in route.methods if method in METHODS}
+    # FastAPI keeps included routers nested: walk them with their full path templates.
+    for context in iter_route_contexts(app.routes):
+        path = context.path_format
+        if isinstance(context.route, APIRoute) and path.startswith(("/api/", "/auth/")):
+            found |= {(method, path) for method in context.route.methods if method in METHODS}
     return sorted(found)
 
 
@@ -57,6 +60,8 @@ def concrete(path: str) -> str:
 @pytest.fixture(params=["production-like", "dev-login"])
 def any_app(request: pytest.FixtureRequest, settings: Settings, db: Engine) -> FastAPI:
     changes = {"env": "dev", "dev_login": True} if request.param == "dev-login" else {}
+    # With a token set /metrics exists, and must still refuse callers without it (401).
+    changes["metrics_token"] = "scrape-token"
     return create_app(settings.model_copy(update=changes), engine=db, run_jobs=False)
 
 
@@ -69,6 +74,7 @@ def anonymous(any_app: FastAPI) -> Iterator[TestClient]:
 def test_the_walk_sees_the_api(any_app: FastAPI):
     found = operations(any_app)
     assert ("GET", "/api/me") in found
+    assert ("GET", "/metrics") in found
     assert len([op for op in found if op[1].startswith("/api/")]) >= 4
 
 
@@ -102,6 +108,19 @@ def test_the_walk_catches_a_route_mounted_outside_the_private_router(
 
     with TestClient(app) as client:
         assert anonymous_leaks(app, client) == ["POST /api/oops/{thing_id} -> 200"]
+
+
+def test_the_walk_catches_a_hidden_route_inside_an_included_router(settings: Settings, db: Engine):
+    app = create_app(settings, engine=db, run_jobs=False)
+    router = APIRouter(prefix="/api/hidden")
+
+    @router.get("/{thing_id}", include_in_schema=False)
+    def hidden(thing_id: int) -> int:
+        return thing_id
+
+    app.include_router(router)
+    with TestClient(app) as client:
+        assert anonymous_leaks(app, client) == ["GET /api/hidden/{thing_id} -> 200"]
 
 
 def test_anonymous_api_refusals_are_typed_json(anonymous: TestClient):
