@@ -50,6 +50,8 @@ class WinnerEntry(SQLModel):
     height: int
     url: str
     thumb_url: str
+    # ``<img srcset>`` candidates at standard Commons widths; empty for types not thumbnailed here.
+    srcset: str
     description_url: str
     attribution: Attribution
 
@@ -85,7 +87,8 @@ class PublicCampaign(SQLModel):
     description: str
     opens_at: datetime | None
     closes_at: datetime | None
-    published_at: datetime
+    # None (or in the future) only in a coordinator's rehearsal before the results are public.
+    published_at: datetime | None
     awards: list[AwardPublic]
     rounds: list[RoundReport]
 

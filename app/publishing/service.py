@@ -4,15 +4,19 @@ Nothing of a campaign's results is public before its ``publish_at`` (the embargo
 public functions answer exactly as for a campaign that does not exist.
 """
 
+import logging
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
+import httpx
 from sqlalchemy import delete, func, select
 from sqlmodel import Session, col
 
 from app.audit.service import campaign_event
-from app.commons.thumbs import thumb_url
+from app.commons.thumbs import srcset, thumb_url
 from app.commons.urls import site_bases
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import (
@@ -29,6 +33,7 @@ from app.models import (
     Vote,
     utcnow,
 )
+from app.publishing import pdf
 from app.publishing.schemas import (
     Attribution,
     AwardIn,
@@ -39,7 +44,14 @@ from app.publishing.schemas import (
     WinnerEntry,
 )
 
+log = logging.getLogger(__name__)
+
 THUMB_WIDTH = 960
+# A standard Commons width that fills the PDF's photo box at 150 dpi well enough.
+PRINT_WIDTH = 1280
+MAX_IMAGE_BYTES = 20_000_000
+# From a phone's card to a projector at 4K.
+SRCSET_WIDTHS = (330, 500, 960, 1280, 1920, 3840)
 
 
 def final_round(session: Session, *, campaign: Campaign) -> Round | None:
@@ -191,8 +203,9 @@ def attribution(entry: Entry, *, commons_api_url: str) -> Attribution:
 def _winner(entry: Entry, *, commons_api_url: str) -> WinnerEntry:
     try:
         thumb = thumb_url(entry.url, THUMB_WIDTH, original_width=entry.width or None)
+        candidates = srcset(entry.url, SRCSET_WIDTHS, original_width=entry.width or None)
     except ValueError:
-        thumb = entry.url
+        thumb, candidates = entry.url, ""
     return WinnerEntry(
         entry_id=entry.id,
         page_id=entry.page_id,
@@ -201,6 +214,7 @@ def _winner(entry: Entry, *, commons_api_url: str) -> WinnerEntry:
         height=entry.height,
         url=entry.url,
         thumb_url=thumb,
+        srcset=candidates,
         description_url=entry.description_url,
         attribution=attribution(entry, commons_api_url=commons_api_url),
     )
@@ -291,11 +305,25 @@ def published(session: Session, *, now: datetime) -> list[PublicCampaignBrief]:
 def public_campaign(
     session: Session, *, slug: str, now: datetime, commons_api_url: str
 ) -> PublicCampaign:
+    return results_page(
+        session,
+        campaign=public_campaign_named(session, slug=slug, now=now),
+        commons_api_url=commons_api_url,
+    )
+
+
+def public_campaign_named(session: Session, *, slug: str, now: datetime) -> Campaign:
+    """The campaign called ``slug`` if its results are public at ``now``."""
     campaign = session.scalar(select(Campaign).where(Campaign.slug == slug))
     if not _is_public(campaign, now):
         # The same answer as for a campaign that does not exist: nothing leaks early.
         raise NotFound(f"No published results for {slug!r}.")
-    assert campaign is not None and campaign.publish_at is not None
+    assert campaign is not None
+    return campaign
+
+
+def results_page(session: Session, *, campaign: Campaign, commons_api_url: str) -> PublicCampaign:
+    """What the public page shows; coordinators see it before publication to rehearse."""
     return PublicCampaign(
         slug=campaign.slug,
         name=campaign.name,
@@ -306,6 +334,13 @@ def public_campaign(
         awards=awards_of(session, campaign=campaign, commons_api_url=commons_api_url),
         rounds=transparency(session, campaign=campaign),
     )
+
+
+def ceremony_order(awards: list[AwardPublic]) -> list[AwardPublic]:
+    """The order a ceremony reveals awards in: special prizes, then places from last to first."""
+    specials = [a for a in awards if a.place is None]
+    places = sorted((a for a in awards if a.place is not None), key=lambda a: -(a.place or 0))
+    return specials + places
 
 
 def wikitext_gallery(awards: list[AwardPublic], *, campaign_name: str) -> str:
@@ -322,3 +357,74 @@ def wikitext_gallery(awards: list[AwardPublic], *, campaign_name: str) -> str:
         lines.append(f"{award.entry.title}|{caption}")
     lines.append("</gallery>")
     return "\n".join(lines) + "\n"
+
+
+# --- the printable ceremony ----------------------------------------------------------
+
+Fetch = Callable[[str], bytes | None]
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc
+
+
+@contextmanager
+def image_fetcher(
+    *, commons_api_url: str, user_agent: str, transport: httpx.BaseTransport | None = None
+) -> Iterator[Fetch]:
+    """A function giving a photo's bytes, or None when it cannot be had.
+
+    Only files on the configured Commons' upload host are fetched: the PDF is public, and
+    must not make the server fetch anything else.
+    """
+    upload, _ = site_bases(commons_api_url)
+    allowed = _origin(upload)
+    with httpx.Client(
+        headers={"User-Agent": user_agent}, timeout=15.0, transport=transport
+    ) as http:
+
+        def fetch(url: str) -> bytes | None:
+            if _origin(url) != allowed:
+                return None
+            try:
+                with http.stream("GET", url) as response:
+                    if response.status_code != 200:
+                        log.warning("ceremony PDF: %s answered %s", url, response.status_code)
+                        return None
+                    data = bytearray()
+                    for chunk in response.iter_bytes():
+                        data += chunk
+                        if len(data) > MAX_IMAGE_BYTES:
+                            return None
+                    return bytes(data)
+            except httpx.HTTPError as exc:
+                log.warning("ceremony PDF: could not fetch %s: %s", url, exc)
+                return None
+
+        yield fetch
+
+
+def _print_url(award: AwardPublic) -> str:
+    assert award.entry is not None
+    try:
+        return thumb_url(award.entry.url, PRINT_WIDTH, original_width=award.entry.width or None)
+    except ValueError:
+        return award.entry.thumb_url
+
+
+def ceremony_pdf(page: PublicCampaign, *, fetch: Fetch) -> bytes:
+    """One page per award with its photo, in the order the ceremony reveals them."""
+    awards = [a for a in ceremony_order(page.awards) if a.entry is not None]
+    if not awards:
+        raise Conflict("The campaign has no awards to print yet.")
+    return pdf.render(
+        title=f"{page.name}: awards",
+        pages=[
+            pdf.Page(
+                text=pdf.page_text(award, campaign_name=page.name),
+                image=fetch(_print_url(award)),
+            )
+            for award in awards
+        ],
+    )
