@@ -102,21 +102,24 @@ describe('AppHeader navigation by role', () => {
     return wrapper.findAll('nav a').map((a) => [a.text(), a.attributes('href')])
   }
 
-  it('shows no setup links to a juror', async () => {
+  const results = ['Results', '/results']
+
+  it('shows only the public results to a juror', async () => {
     session.me = me({ juror_of: [{ id: 1, campaign_id: 1, name: 'R', status: 'active' }] })
-    expect(await links()).toEqual([])
+    expect(await links()).toEqual([results])
   })
 
   it('shows Campaigns to coordinators and organizers', async () => {
     session.me = me({ coordinator_of: [{ id: 1, slug: 'c', name: 'C', status: 'draft' }] })
-    expect(await links()).toEqual([['Campaigns', '/campaigns']])
+    expect(await links()).toEqual([results, ['Campaigns', '/campaigns']])
     session.me = me({ organizer: true })
-    expect(await links()).toEqual([['Campaigns', '/campaigns']])
+    expect(await links()).toEqual([results, ['Campaigns', '/campaigns']])
   })
 
   it('adds Admin for admins', async () => {
     session.me = me({ admin: true })
     expect(await links()).toEqual([
+      results,
       ['Campaigns', '/campaigns'],
       ['Admin', '/admin/users'],
     ])
