@@ -10,9 +10,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import Engine, text
 from starlette.staticfiles import StaticFiles
 
-from app.core import handlers
+from app.core import handlers, metrics, security
 from app.core.config import Settings, get_settings
-from app.core.db import make_engine
+from app.core.db import WriteTurns, make_engine
 from app.core.logs import RequestIdMiddleware
 from app.jobs.runner import BackgroundWorker, Worker
 
@@ -64,7 +64,11 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
+    # Innermost first: the access log and metrics also see the 413s of the body limit.
+    security.install(app, settings)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(WriteTurns, engine=engine)  # SQLite's readers and writers
+    metrics.install(app)
     handlers.install(app)
 
     @app.get("/healthz", tags=["ops"], summary="Liveness and database check")

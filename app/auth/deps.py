@@ -42,17 +42,23 @@ def session_data(request: Request) -> SessionData | None:
     return session_codec(request).read(request.cookies.get(COOKIE))
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
-    data = session_data(request)
-    if data is None:
+def _session_user(session: SessionDep, data: SessionData | None) -> User | None:
+    """The session's user, unless its sessions were revoked since the cookie was issued: the
+    epoch comes with the user row, so the check costs no query."""
+    user = session.get(User, data.user_id) if data else None
+    if user is None or data is None or user.session_epoch != data.epoch:
         return None
-    return session.get(User, data.user_id)
+    return user
+
+
+def optional_user(request: Request, session: SessionDep) -> User | None:
+    return _session_user(session, session_data(request))
 
 
 def current_user(request: Request, session: SessionDep) -> User:
     """The logged-in user; state-changing requests must also carry the session's CSRF token."""
     data = session_data(request)
-    user = session.get(User, data.user_id) if data else None
+    user = _session_user(session, data)
     if data is None or user is None:
         raise NotAuthenticated("You need to log in.")
     if request.method not in SAFE_METHODS:

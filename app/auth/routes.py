@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 
 from app.auth import service
 from app.auth.deps import (
+    AdminUser,
     CurrentUser,
     login_state_codec,
     secure_cookies,
@@ -31,6 +32,7 @@ from app.auth.oauth import (
     ProviderError,
     WikimediaOAuth,
 )
+from app.auth.permissions import ManagedUser
 from app.auth.ratelimit import RateLimited, limit_login
 from app.auth.schemas import CampaignRole, Me, RolesPublic, RoundRole
 from app.auth.sessions import (
@@ -43,6 +45,7 @@ from app.auth.sessions import (
 )
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import Forbidden, LoupeError, NotFound
+from app.core.security import PAGE_POLICY, PAGE_STYLE
 from app.models import User
 from app.users.schemas import UserPublic
 
@@ -101,8 +104,7 @@ def error_page(request: Request, exc: LoupeError) -> HTMLResponse:
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{escape(title)} · Loupe</title>
-<style>body{{font-family:sans-serif;max-width:36em;margin:4em auto;padding:0 1em;
-line-height:1.5;color:#202122}}a{{color:#36c}}</style></head>
+<style>{PAGE_STYLE}</style></head>
 <body>
 <h1>{escape(title)}</h1>
 <p>{escape(exc.detail)}</p>
@@ -111,7 +113,7 @@ line-height:1.5;color:#202122}}a{{color:#36c}}</style></head>
 </body>
 </html>
 """
-    headers = {"Cache-Control": "no-store"}
+    headers = {"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY}
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
     response = HTMLResponse(body, status_code=exc.status_code, headers=headers)
@@ -131,7 +133,8 @@ RateLimit = Depends(limit_login)
 
 
 def _start_session(request: Request, response: Response, user: User) -> None:
-    cookie, _ = session_codec(request).issue(user_id=user.id)
+    # Always a new cookie and CSRF token: whatever cookie the browser had before is replaced.
+    cookie, _ = session_codec(request).issue(user_id=user.id, epoch=user.session_epoch)
     set_session_cookie(
         response,
         cookie,
@@ -213,15 +216,22 @@ def callback(
     return response
 
 
-@router.post("/logout", summary="End the session", status_code=303, response_class=RedirectResponse)
-def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> Response:
-    """Clears the session cookie. With a live session the CSRF token is required, as the
-    ``X-CSRF-Token`` header or a ``csrf_token`` form field, so other sites cannot log you out."""
+@router.post(
+    "/logout", summary="End every session", status_code=303, response_class=RedirectResponse
+)
+def logout(
+    request: Request, session: SessionDep, csrf_token: Annotated[str | None, Form()] = None
+) -> Response:
+    """Logs out everywhere: clears the cookie and ends the user's sessions in every other
+    browser too. With a session the CSRF token is required, as the ``X-CSRF-Token`` header
+    or a ``csrf_token`` form field, so other sites cannot log you out."""
     data = session_data(request)
     if data is not None:
         sent = request.headers.get(CSRF_HEADER) or csrf_token or ""
         if not sent or not hmac.compare_digest(sent, data.csrf):
             raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
+        if service.end_sessions(session, user_id=data.user_id, epoch=data.epoch):
+            session.commit()
     response = RedirectResponse("/", status_code=303)
     clear_session_cookie(response, secure=secure_cookies(request))
     return response
@@ -247,8 +257,9 @@ def dev_login_form(request: Request, next: str | None = None) -> Response:
     cookie, pending = login_state_codec(request).issue(next=safe_next(next))
     body = f"""<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>Development login · Loupe</title></head>
-<body style="font-family:sans-serif;max-width:36em;margin:4em auto">
+<head><meta charset="utf-8"><title>Development login · Loupe</title>
+<style>{PAGE_STYLE}</style></head>
+<body>
 <h1>Development login</h1>
 <p>This instance runs in development mode: log in as any username, without Wikimedia.</p>
 <form method="post" action="/auth/dev-login">
@@ -260,7 +271,9 @@ def dev_login_form(request: Request, next: str | None = None) -> Response:
 </body>
 </html>
 """
-    response = HTMLResponse(body, headers={"Cache-Control": "no-store"})
+    response = HTMLResponse(
+        body, headers={"Cache-Control": "no-store", "Content-Security-Policy": PAGE_POLICY}
+    )
     set_login_cookie(response, cookie, secure=secure_cookies(request))
     return response
 
@@ -309,3 +322,16 @@ def read_me(request: Request, user: CurrentUser, session: SessionDep) -> Me:
         ),
         csrf_token=data.csrf,
     )
+
+
+@api_router.delete(
+    "/users/{user_id}/sessions",
+    status_code=204,
+    summary="Log a user out everywhere (admins)",
+    tags=["users"],
+)
+def revoke_sessions(user: ManagedUser, admin: AdminUser, session: SessionDep) -> None:
+    """Ends every session of the user at once, e.g. when their Wikimedia account was blocked
+    or a cookie was stolen; they can log in again unless Wikimedia refuses them."""
+    service.revoke_sessions(session, user=user, actor=admin)
+    session.commit()

@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -108,6 +109,30 @@ def _upsert(session: Session, *, wiki_id: int, username: str, admin_usernames: s
     session.add(user)
     session.flush()
     return user
+
+
+def end_sessions(session: Session, *, user_id: int, epoch: int | None = None) -> bool:
+    """End every session of a user by bumping their epoch; with ``epoch``, only if it is still
+    the current one (a stale cookie's logout changes nothing). True when it was bumped."""
+    query = update(User).where(col(User.id) == user_id)
+    if epoch is not None:
+        query = query.where(col(User.session_epoch) == epoch)
+    done = session.execute(query.values(session_epoch=col(User.session_epoch) + 1))
+    return bool(done.rowcount)  # type: ignore[attr-defined]
+
+
+def revoke_sessions(session: Session, *, user: User, actor: User) -> None:
+    """An admin logs a user out everywhere (a stolen cookie, an account blocked on Wikimedia)."""
+    end_sessions(session, user_id=user.id)
+    record(
+        session,
+        actor_id=actor.id,
+        action="user.sessions_revoke",
+        object_type="user",
+        object_id=user.id,
+        details={"username": user.username},
+    )
+    session.flush()
 
 
 def _by_wiki_id(session: Session, wiki_id: int) -> User | None:

@@ -1,8 +1,9 @@
 """Signed, expiring cookies: the session, and the short-lived state of a login in progress.
 
-The session cookie holds the user id and a per-session CSRF token, signed with the instance's
-secret. A new cookie (with a new token) is issued at every login, so a session planted before
-login is never the one that gets authenticated (no fixation).
+The session cookie holds the user id, the user's session epoch and a per-session CSRF token,
+signed with the instance's secret. A new cookie (with a new token) is issued at every login, so a
+session planted before login is never the one that gets authenticated (no fixation). Bumping
+``users.session_epoch`` (logout, an admin's revocation) ends every cookie issued before.
 
 The login cookie carries the OAuth ``state``, the PKCE ``code_verifier`` and where to go next
 between ``/auth/login`` and ``/auth/callback``. It lives in the browser, not in server memory,
@@ -29,6 +30,7 @@ LOGIN_MAX_AGE = 600
 class SessionData:
     user_id: int
     csrf: str
+    epoch: int = 0
 
 
 class SessionCodec:
@@ -36,9 +38,10 @@ class SessionCodec:
         self._serializer = URLSafeTimedSerializer(secret, salt="loupe-session")
         self.max_age = max_age
 
-    def issue(self, *, user_id: int) -> tuple[str, SessionData]:
-        data = SessionData(user_id=user_id, csrf=secrets.token_urlsafe(24))
-        return self._serializer.dumps({"uid": data.user_id, "csrf": data.csrf}), data
+    def issue(self, *, user_id: int, epoch: int = 0) -> tuple[str, SessionData]:
+        data = SessionData(user_id=user_id, csrf=secrets.token_urlsafe(24), epoch=epoch)
+        raw = {"uid": data.user_id, "csrf": data.csrf, "ep": data.epoch}
+        return self._serializer.dumps(raw), data
 
     def read(self, cookie: str | None) -> SessionData | None:
         """The session in a cookie, or None when it is absent, forged or expired."""
@@ -50,7 +53,10 @@ class SessionCodec:
             return None
         if not isinstance(raw, dict) or not isinstance(raw.get("uid"), int):
             return None
-        return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")))
+        epoch = raw.get("ep", 0)
+        if not isinstance(epoch, int):
+            return None
+        return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")), epoch=epoch)
 
 
 @dataclass(frozen=True, slots=True)

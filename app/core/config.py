@@ -36,14 +36,20 @@ class Settings(BaseSettings):
     # A pick-any-username login for local development; refused outside LOUPE_ENV=dev.
     dev_login: bool = False
     session_max_age_seconds: int = 14 * 24 * 3600
+    # Request bodies: uploads (CSV and pasted-list imports) and every other request.
+    max_upload_bytes: int = 20 * 1024 * 1024
+    max_body_bytes: int = 1024 * 1024
 
     # Run background jobs inside `loupe serve` (the embedded default) or only in `loupe worker`s.
     jobs_in_server: bool = True
     job_lease_seconds: float = 30.0
     job_poll_seconds: float = 1.0
-    job_max_attempts: int = 5
 
     log_level: str = "INFO"
+    # "json": one JSON object per line, for log collectors; "text" reads better in a terminal.
+    log_format: Literal["text", "json"] = "text"
+    # /metrics answers only requests bearing this token; unset, it is switched off.
+    metrics_token: str = ""
 
     # Serve the demo's own Commons (generated photos) under /_commons; see `loupe demo`.
     demo: bool = False

@@ -37,7 +37,8 @@ def start_csv_import(
     file: UploadFile = File(description="A Quarry export or one file name per row (UTF-8)"),
 ):
     """Import an uploaded CSV: refused (422) when its header fits neither shape, (413) above
-    100,000 rows or 256 MB; bad rows are reported on the job with their line numbers."""
+    100,000 rows or ``LOUPE_MAX_UPLOAD_BYTES`` (20 MB by default, checked while the body
+    streams in); bad rows are reported on the job with their line numbers."""
     job = service.start_csv_import(
         session,
         round_=round_,

@@ -19,5 +19,7 @@ class User(SQLModel, table=True):
     commons_checked_at: datetime | None = datetime_field()
     is_admin: bool = Field(default=False)
     is_organizer: bool = Field(default=False)
+    # In every session cookie; bumping it ends all of the user's sessions (app/auth/sessions.py).
+    session_epoch: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = datetime_field()
