@@ -12,7 +12,7 @@ def login(client: TestClient, settings: Settings, user: User) -> dict[str, str]:
     codec = SessionCodec(
         secret=settings.resolved_secret_key(), max_age=settings.session_max_age_seconds
     )
-    cookie, data = codec.issue(user_id=user.id)
+    cookie, data = codec.issue(user_id=user.id, epoch=user.session_epoch)
     client.cookies.set(COOKIE, cookie)
     return {CSRF_HEADER: data.csrf}
 
