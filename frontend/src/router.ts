@@ -50,6 +50,99 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/juror/RankingView.vue'),
     meta: { titleKey: 'loupe-juror-ranking-title' },
   },
+  // coordinator-setup routes (campaigns, rounds, imports, jurors, admin)
+  {
+    path: '/campaigns',
+    name: 'coordinator-campaigns',
+    component: () => import('./views/coordinator/setup/CampaignsView.vue'),
+    meta: { titleKey: 'loupe-coord-campaigns-title' },
+  },
+  {
+    path: '/campaigns/:campaignId(\\d+)',
+    name: 'coordinator-campaign',
+    component: () => import('./views/coordinator/setup/CampaignView.vue'),
+    meta: { titleKey: 'loupe-coord-campaign-title' },
+  },
+  {
+    path: '/campaigns/:campaignId(\\d+)/rounds/new',
+    name: 'coordinator-round-new',
+    component: () => import('./views/coordinator/setup/RoundFormView.vue'),
+    meta: { titleKey: 'loupe-coord-round-new-title' },
+  },
+  {
+    path: '/rounds/:roundId(\\d+)',
+    name: 'coordinator-round',
+    component: () => import('./views/coordinator/setup/RoundView.vue'),
+    meta: { titleKey: 'loupe-coord-round-title' },
+  },
+  {
+    path: '/rounds/:roundId(\\d+)/edit',
+    name: 'coordinator-round-edit',
+    component: () => import('./views/coordinator/setup/RoundFormView.vue'),
+    meta: { titleKey: 'loupe-coord-round-edit-title' },
+  },
+  {
+    path: '/admin/users',
+    name: 'admin-users',
+    component: () => import('./views/coordinator/setup/AdminUsersView.vue'),
+    meta: { titleKey: 'loupe-admin-users-title' },
+  },
+  // coordinator-review routes (results, advance, flags, eligibility, quality, awards, audit)
+  {
+    path: '/rounds/:roundId(\\d+)/results',
+    name: 'coordinator-round-results',
+    component: () => import('./views/coordinator/review/RoundResultsView.vue'),
+    meta: { titleKey: 'loupe-review-results-title' },
+  },
+  {
+    path: '/rounds/:roundId(\\d+)/quality',
+    name: 'coordinator-round-quality',
+    component: () => import('./views/coordinator/review/RoundQualityView.vue'),
+    meta: { titleKey: 'loupe-review-quality-title' },
+  },
+  {
+    path: '/rounds/:roundId(\\d+)/flags',
+    name: 'coordinator-round-flags',
+    component: () => import('./views/coordinator/review/RoundFlagsView.vue'),
+    meta: { titleKey: 'loupe-review-flags-title' },
+  },
+  {
+    path: '/rounds/:roundId(\\d+)/entries',
+    name: 'coordinator-round-entries',
+    component: () => import('./views/coordinator/review/RoundEntriesView.vue'),
+    meta: { titleKey: 'loupe-review-entries-title' },
+  },
+  {
+    path: '/campaigns/:campaignId(\\d+)/audit',
+    name: 'coordinator-campaign-audit',
+    component: () => import('./views/coordinator/review/CampaignAuditView.vue'),
+    meta: { titleKey: 'loupe-review-audit-title' },
+  },
+  {
+    path: '/campaigns/:campaignId(\\d+)/awards',
+    name: 'coordinator-campaign-awards',
+    component: () => import('./views/coordinator/review/CampaignAwardsView.vue'),
+    meta: { titleKey: 'loupe-review-awards-title' },
+  },
+  // public routes (results pages and the ceremony)
+  {
+    path: '/results',
+    name: 'public-campaigns',
+    component: () => import('./views/public/PublicCampaignsView.vue'),
+    meta: { titleKey: 'loupe-public-campaigns-title' },
+  },
+  {
+    path: '/results/:slug',
+    name: 'public-results',
+    component: () => import('./views/public/PublicResultsView.vue'),
+    meta: { titleKey: 'loupe-public-results-title' },
+  },
+  {
+    path: '/results/:slug/ceremony',
+    name: 'public-ceremony',
+    component: () => import('./views/public/CeremonyView.vue'),
+    meta: { titleKey: 'loupe-ceremony-title' },
+  },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
