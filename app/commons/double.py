@@ -25,6 +25,7 @@ path layout, and are served as generated pictures (Pillow) or the bytes given to
 
 from __future__ import annotations
 
+import asyncio
 import colorsys
 import hashlib
 import io
@@ -83,7 +84,9 @@ _ILLEGAL_RE = re.compile(r"[<>\[\]{}|#\x00-\x1f\x7f]")
 _SPACES_RE = re.compile(r"[\s_]+")
 _TYPES = ("page", "subcat", "file")
 
-FaultKind = Literal["maxlag", "ratelimit", "server_error", "garbage", "html", "api_error"]
+FaultKind = Literal[
+    "maxlag", "ratelimit", "server_error", "garbage", "html", "api_error", "timeout"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +180,7 @@ class Fault:
     status: int
     code: str
     info: str
+    delay: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +224,8 @@ class CommonsStore:
         self.enforce_thumb_steps = enforce_thumb_steps
         # Replication lag in seconds; requests with a smaller maxlag get the maxlag error.
         self.lag = 0.0
+        # Seconds every API request waits before it is answered (a slow link).
+        self.latency = 0.0
         self.requests: deque[RecordedRequest] = deque(maxlen=record_requests)
         self._lock = threading.RLock()
         self._faults: deque[Fault] = deque()
@@ -396,16 +402,19 @@ class CommonsStore:
         status: int = 500,
         code: str = "internal_api_error_DBQueryError",
         info: str = "[double] A database query error has occurred.",
+        delay: float = 30.0,
     ) -> None:
         """Let ``after`` API requests through, then fail the next ``times`` ones.
 
         ``maxlag``: HTTP 200 error with Retry-After (default 5) and X-Database-Lag;
         ``ratelimit``: HTTP 429 text/plain (+ Retry-After if given); ``server_error``: an HTML
         page with ``status``; ``garbage``: truncated JSON; ``html``: HTTP 200 HTML;
-        ``api_error``: an error object with ``code``/``info``. Faults queue one after another.
+        ``api_error``: an error object with ``code``/``info``; ``timeout``: waits ``delay``
+        seconds, then answers normally (a client with a shorter timeout has given up by then).
+        Faults queue one after another.
         """
         with self._lock:
-            self._faults.append(Fault(kind, times, after, retry_after, status, code, info))
+            self._faults.append(Fault(kind, times, after, retry_after, status, code, info, delay))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -463,8 +472,12 @@ def create_app(store: CommonsStore) -> Starlette:
             return PlainTextResponse(UA_BLOCK_TEXT, status_code=403, headers={"server": "HAProxy"})
         base = store.public_url or str(request.base_url).rstrip("/")
         fault = store._take_fault()
-        if fault is not None:
+        if fault is not None and fault.kind == "timeout":
+            await asyncio.sleep(fault.delay)
+        elif fault is not None:
             return _fault_response(fault, base)
+        if store.latency:
+            await asyncio.sleep(store.latency)
         fv1 = params.get("formatversion", "1") not in ("2", "latest")
         try:
             if params.get("format") != "json":

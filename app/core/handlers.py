@@ -5,7 +5,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.errors import LoupeError
@@ -23,6 +23,7 @@ HTTP_CODES = {
     422: "invalid_input",
     429: "rate_limited",
 }
+OUT_OF_RANGE = "A number in the request is out of range."
 
 
 def error_response(status: int, code: str, detail: str, headers: dict | None = None):
@@ -34,7 +35,54 @@ def _describe(error: dict) -> str:
     return f"{where}: {error.get('msg', 'invalid')}" if where else error.get("msg", "invalid")
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error", "detail"],
+    "properties": {
+        "error": {"type": "string", "title": "Error code"},
+        "detail": {"type": "string", "title": "Readable explanation"},
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    ref = {"$ref": "#/components/schemas/Error"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
+def _document_errors(schema: dict) -> None:
+    """Make the OpenAPI tell the error shape the handlers below really send: FastAPI's own
+    422 schema (a list of pydantic errors) is replaced, and every operation may answer a
+    4xx or 5xx with the same ``{"error", "detail"}`` body."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.pop("HTTPValidationError", None)
+    components.pop("ValidationError", None)
+    components["Error"] = ERROR_SCHEMA
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            if "422" in responses:
+                responses["422"] = _error_response("Invalid input")
+            responses.setdefault("4XX", _error_response("Refused request"))
+            responses.setdefault("5XX", _error_response("Server or upstream failure"))
+
+
+def _refused_value(exc: DataError) -> str:
+    if getattr(exc.orig, "sqlstate", None) == "22003":
+        return OUT_OF_RANGE
+    reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "invalid value"
+    return f"A value in the request cannot be stored: {reason}"
+
+
 def install(app: FastAPI) -> None:
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            _document_errors(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
     @app.exception_handler(LoupeError)
     async def loupe_error(_request: Request, exc: LoupeError):
         return error_response(exc.status_code, exc.code, exc.detail)
@@ -62,6 +110,21 @@ def install(app: FastAPI) -> None:
         return error_response(
             503, "unavailable", "The database is unavailable; try again.", {"Retry-After": "1"}
         )
+
+    @app.exception_handler(DataError)
+    async def database_refused_value(_request: Request, exc: DataError):
+        # PostgreSQL refused a value the request carried (an id beyond its integer range, a NUL
+        # character in text).
+        log.warning("value refused by the database: %s", exc.orig)
+        return error_response(422, "invalid_input", _refused_value(exc))
+
+    @app.exception_handler(OverflowError)
+    async def overflow(_request: Request, exc: OverflowError):
+        # SQLite's driver refuses integers beyond 64 bits before the query runs.
+        if "SQLite INTEGER" not in str(exc):
+            log.exception("unhandled error", exc_info=exc)
+            return error_response(500, "internal_error", "An internal error occurred.")
+        return error_response(422, "invalid_input", OUT_OF_RANGE)
 
     @app.exception_handler(DBAPIError)
     async def database_error(_request: Request, exc: DBAPIError):
