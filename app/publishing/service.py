@@ -343,17 +343,30 @@ def ceremony_order(awards: list[AwardPublic]) -> list[AwardPublic]:
     return specials + places
 
 
+# Characters that start wiki markup (links, templates, tables, tags, bold, signatures), as
+# entities: names and credits come from Commons uploaders and are pasted as text.
+_WIKI_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]{}|<>'~&="})
+
+
+def wiki_plain(text: str) -> str:
+    """``text`` as literal wikitext on one line: no markup of the reader's survives."""
+    return " ".join(text.split()).translate(_WIKI_ENTITIES)
+
+
 def wikitext_gallery(awards: list[AwardPublic], *, campaign_name: str) -> str:
     """A gallery of the winners to paste on a Commons page, with attribution in captions."""
-    lines = [f"== {campaign_name}: winners ==", '<gallery mode="packed" heights="240px">']
+    lines = [
+        f"== {wiki_plain(campaign_name)}: winners ==",
+        '<gallery mode="packed" heights="240px">',
+    ]
     for award in awards:
         if award.entry is None:
             continue
         credit = award.entry.attribution
-        author = credit.author.replace("|", "{{!}}")
+        author = wiki_plain(credit.author)
         user = credit.author_url.rsplit("/wiki/", 1)[1] if credit.author_url else None
         who = f"[[{unquote(user).replace('_', ' ')}|{author}]]" if user else author
-        caption = f"{award.name}: {who} ({credit.license})".replace("\n", " ")
+        caption = f"{wiki_plain(award.name)}: {who} ({wiki_plain(credit.license)})"
         lines.append(f"{award.entry.title}|{caption}")
     lines.append("</gallery>")
     return "\n".join(lines) + "\n"

@@ -1,5 +1,6 @@
 """Awards, publishing with an embargo, and the public results."""
 
+import html
 import json
 from datetime import timedelta
 
@@ -208,3 +209,11 @@ def test_public_routes_answer_without_login_and_coordinator_routes_refuse_others
     assert page.status_code == 200
     assert page.json()["awards"][0]["entry"]["attribution"]["license"] == "CC BY-SA 4.0"
     assert "Secret Juror" not in json.dumps(page.json())
+
+
+def test_the_wikitext_gallery_keeps_hostile_credits_as_plain_text():
+    hostile = "'''[[Evil]]{{delete}}<b>x</b>|link=https://example.org ~~~~ &amp;\nnext"
+    text = service.wiki_plain(hostile)
+    assert not any(c in text for c in "[]{}|<>'~=\n")
+    # Every character survives, as an entity a wiki shows literally.
+    assert html.unescape(text) == " ".join(hostile.split())
