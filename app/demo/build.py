@@ -8,6 +8,7 @@ part-way through. Photos are imported from the demo Commons by the real import j
 import logging
 import os
 import random
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -206,9 +207,17 @@ def _first_round(
     session.commit()
     _import(engine, session, first, EDITIONS[year], coordinator)
     eligibility.apply(session, round_=first, actor=coordinator, lookup=_lookup())
-    rounds.activate(session, round_=first, actor=coordinator, lookup=_lookup())
+    _activate(session, first, coordinator)
     session.commit()
     return first
+
+
+def _activate(session: Session, round_: Round, coordinator: User) -> None:
+    # A seed from the round's name, not a random one: every demo build deals the same tasks,
+    # so the votes, results and winners (and the screenshots) are the same each time.
+    slug = session.get(Campaign, round_.campaign_id).slug  # type: ignore[union-attr]
+    round_.seed = zlib.crc32(f"demo:{slug}:{round_.name}".encode()) % 2**31 or 1
+    rounds.activate(session, round_=round_, actor=coordinator, lookup=_lookup())
 
 
 def _edition_2025(engine: Engine, session: Session, people: dict[str, User]) -> None:
@@ -232,7 +241,7 @@ def _edition_2025(engine: Engine, session: Session, people: dict[str, User]) -> 
         actor=coordinator,
     )
     session.commit()
-    rounds.activate(session, round_=final, actor=coordinator, lookup=_lookup())
+    _activate(session, final, coordinator)
     session.commit()
     _rank(session, final, jurors)
     results.finalize(session, round_=final, actor=coordinator)
@@ -278,7 +287,7 @@ def _edition_2026(engine: Engine, session: Session, people: dict[str, User]) -> 
         actor=coordinator,
     )
     session.commit()
-    rounds.activate(session, round_=second, actor=coordinator, lookup=_lookup())
+    _activate(session, second, coordinator)
     session.commit()
     # The jury is part-way through the round.
     _vote(session, second, jurors[1:], share=0.4)

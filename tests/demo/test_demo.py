@@ -5,9 +5,12 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 import app.jobs.kinds  # noqa: F401  (the demo runs import jobs)
+from app.core import migrate
+from app.core.db import make_engine
 from app.demo import build
 from app.main import create_app
-from app.models import Award, Campaign, Round, RoundEntry, Task, TaskStatus, Vote
+from app.models import Award, Campaign, Entry, Round, RoundEntry, Task, TaskStatus, User, Vote
+from tests.conftest import drop_database, fresh_database
 
 
 def test_the_demo_has_a_published_edition_and_one_in_judging(db, settings):
@@ -65,3 +68,40 @@ def test_the_demo_serves_its_winners_and_their_photos_offline(db, settings):
             assert photo.status_code == 200
             assert photo.headers["content-type"] == "image/jpeg"
         assert client.get(f"/api/public/campaigns/{build.SLUG_2026}").status_code == 404
+
+
+def _outcome(engine) -> tuple[list, list]:  # type: ignore[no-untyped-def]
+    """The published winners and the 2026 round-2 votes, by names rather than ids."""
+    with Session(engine) as session:
+        winners = session.execute(
+            select(Award.name, Entry.title)
+            .join(Entry, Entry.id == Award.entry_id)
+            .order_by(Award.name)
+        ).all()
+        votes = session.execute(
+            select(User.username, Entry.title, Vote.value)
+            .join(User, User.id == Vote.juror_id)
+            .join(RoundEntry, RoundEntry.id == Vote.round_entry_id)
+            .join(Entry, Entry.id == RoundEntry.entry_id)
+            .join(Round, Round.id == Vote.round_id)
+            .where(Round.name == "Round 2: stars")
+            .order_by(User.username, Entry.title)
+        ).all()
+    return [tuple(w) for w in winners], [tuple(v) for v in votes]
+
+
+def test_every_demo_build_has_the_same_winners_and_votes(settings, tmp_path):
+    settings.base_url = "http://testserver"
+    outcomes = []
+    for name in ("demo_a", "demo_b"):
+        url = fresh_database(name, tmp_path)
+        migrate.upgrade(url)
+        engine = make_engine(url)
+        try:
+            build.build(engine, settings=settings)
+            outcomes.append(_outcome(engine))
+        finally:
+            engine.dispose()
+            drop_database(name)
+    assert len(outcomes[0][0]) == 4 and outcomes[0][1]
+    assert outcomes[0] == outcomes[1]
