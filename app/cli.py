@@ -19,9 +19,13 @@ from app.core.logs import configure_logging
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from app.ops import export as ops_export
+
 cli = typer.Typer(help="Loupe: a jury platform for Wikimedia Commons photo contests.")
 admin_cli = typer.Typer(help="Instance admins.")
 cli.add_typer(admin_cli, name="admin")
+export_cli = typer.Typer(help="A round's CSVs, a campaign's wikitext gallery and ceremony PDF.")
+cli.add_typer(export_cli, name="export")
 
 log = logging.getLogger("loupe")
 
@@ -233,6 +237,113 @@ def restore(
         raise typer.Exit(1) from exc
     migrated = f", migrated to {restored.head}" if restored.upgraded else ""
     typer.echo(f"Restored {backup} (schema {restored.revision}{migrated})")
+
+
+OUTPUT = typer.Option(
+    None,
+    "--output",
+    "-o",
+    dir_okay=False,
+    help="Where to write [default: the export's own name "
+    "in the current folder; - for standard output].",
+)
+
+
+def _write(make: "Callable[[Session], ops_export.Output]", output: Path | None) -> None:
+    """Run an export in one read session and stream it to ``output``."""
+    from app.core.errors import LoupeError
+
+    settings = get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        with Session(engine) as session:
+            result = make(session)
+            if output is not None and str(output) == "-":
+                for chunk in result.chunks:
+                    if isinstance(chunk, bytes):
+                        typer.get_binary_stream("stdout").write(chunk)
+                    else:
+                        typer.echo(chunk, nl=False)
+                return
+            target = output or Path(result.filename)
+            with target.open("wb") as file:
+                for chunk in result.chunks:
+                    file.write(chunk if isinstance(chunk, bytes) else chunk.encode())
+    except LoupeError as exc:
+        typer.echo(f"Export failed: {exc.detail}", err=True)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    typer.echo(f"Written to {target}", err=True)
+
+
+@export_cli.command("results")
+def export_results(
+    round_id: int = typer.Option(..., "--round", help="The round."),
+    output: Path | None = OUTPUT,
+) -> None:
+    """A round's results: score, votes, rank and whether each entry advanced."""
+    from app.ops import export as ops_export
+
+    _write(lambda s: ops_export.round_csv(s, round_id=round_id, kind="results"), output)
+
+
+@export_cli.command("votes")
+def export_votes(
+    round_id: int = typer.Option(..., "--round", help="The round."),
+    names: bool = typer.Option(
+        False, "--names", help="Juror names instead of pseudonyms (Juror 1, Juror 2...)."
+    ),
+    output: Path | None = OUTPUT,
+) -> None:
+    """Every vote of a round, jurors pseudonymized unless --names."""
+    from app.ops import export as ops_export
+
+    _write(
+        lambda s: ops_export.round_csv(s, round_id=round_id, kind="votes", pseudonymize=not names),
+        output,
+    )
+
+
+@export_cli.command("entries")
+def export_entries(
+    round_id: int = typer.Option(..., "--round", help="The round."),
+    output: Path | None = OUTPUT,
+) -> None:
+    """A round's entries with their provenance and eligibility."""
+    from app.ops import export as ops_export
+
+    _write(lambda s: ops_export.round_csv(s, round_id=round_id, kind="entries"), output)
+
+
+@export_cli.command("gallery")
+def export_gallery(
+    slug: str = typer.Option(..., "--campaign", help="The campaign's slug."),
+    output: Path | None = OUTPUT,
+) -> None:
+    """The winners as a wikitext gallery to paste on a Commons page."""
+    from app.ops import export as ops_export
+
+    api = get_settings().commons_api_url
+    _write(lambda s: ops_export.gallery(s, slug=slug, commons_api_url=api), output)
+
+
+@export_cli.command("ceremony")
+def export_ceremony(
+    slug: str = typer.Option(..., "--campaign", help="The campaign's slug."),
+    output: Path | None = OUTPUT,
+) -> None:
+    """The printable ceremony: a PDF page per award, photos fetched from Commons."""
+    from app.ops import export as ops_export
+
+    settings = get_settings()
+    _write(
+        lambda s: ops_export.ceremony_pdf(
+            s, slug=slug, commons_api_url=settings.commons_api_url, user_agent=settings.user_agent
+        ),
+        output,
+    )
 
 
 @contextmanager
