@@ -1,14 +1,18 @@
 """Voting over HTTP against a real server: one juror alone, then many jurors at once.
 
-Run from the repository root: python -m bench.bench_voting
+Run from the repository root: python -m bench.bench_voting (--help for the options)
 Workload (DESIGN.md): a round of 20,000 entries, quorum 3, rating votes; jurors fetch
 tasks 10 at a time and cast one vote per request. Targets: one juror < 2 ms p50 per vote;
-20 jurors at once >= 750 votes/s with p99 < 50 ms. The server is one `loupe serve` process;
-the load comes from this process on the same 2 cores, so the figures include the client's
-share of the CPU. The client is a minimal keep-alive HTTP/1.1 client on asyncio streams:
-httpx costs several milliseconds per request here, which would measure the client.
+20 jurors at once >= 750 votes/s with p99 < 50 ms. The server is `loupe serve` (one process
+unless --workers); the load comes from this process on the same 2 cores, so the figures
+include the client's share of the CPU. The client is a minimal keep-alive HTTP/1.1 client on
+asyncio streams: httpx costs several milliseconds per request here, which would measure the
+client. Besides wall-clock figures it prints the CPU time the server processes spent per vote
+(the task fetches included, the database server's own processes not), which a busy machine
+disturbs much less than latencies.
 """
 
+import argparse
 import asyncio
 import json
 import os
@@ -33,13 +37,26 @@ QUORUM = 3
 LEVELS = [(1, 600), (20, 4000), (50, 4000)]  # (jurors at once, votes to cast)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants (Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rpartition(")")[2].split()
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+    except FileNotFoundError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in children)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int) -> subprocess.Popen:
+def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "LOUPE_DATABASE_URL": url,
@@ -49,6 +66,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
         "LOUPE_LOG_LEVEL": "WARNING",
     }
     command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-auto-migrate"]
+    command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -101,6 +119,8 @@ async def juror_loop(
     try:
         while budget[0] > 0:
             status, body = await connection.request("GET", f"/api/rounds/{round_id}/tasks?limit=10")
+            if status != 200:
+                raise RuntimeError(f"tasks refused: {status} {body[:200]!r}")
             tasks = json.loads(body)["tasks"]
             if not tasks:
                 return
@@ -130,12 +150,34 @@ async def run_level(port: int, round_id: int, jurors: list[int], votes: int):
     return len(latencies) / elapsed, percentile(latencies, 0.5), percentile(latencies, 0.99)
 
 
+def parse_level(text: str) -> tuple[int, int]:
+    jurors, _, votes = text.partition(":")
+    return int(jurors), int(votes)
+
+
 def main() -> None:
-    print(f"{'database':<10} {'jurors':>6} {'votes':>6} {'votes/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
-    for kind in ("sqlite", "postgres"):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres"), action="append")
+    parser.add_argument("--entries", type=int, default=ENTRIES)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument(
+        "--level",
+        type=parse_level,
+        action="append",
+        metavar="JURORS:VOTES",
+        help="jurors at once and votes to cast (repeatable); default 1:600 20:4000 50:4000",
+    )
+    args = parser.parse_args()
+    levels = args.level or LEVELS
+    jurors_needed = sum(count for count, _ in levels)
+    print(
+        f"{'database':<10} {'workers':>7} {'jurors':>6} {'votes':>6} {'votes/s':>8}"
+        f" {'p50 ms':>7} {'p99 ms':>7} {'server CPU ms/vote':>18}"
+    )
+    for kind in args.db or ("sqlite", "postgres"):
         engine = fresh_engine(kind, "voting")
         round_id, coordinator_id, jurors = make_contest(
-            engine, entries=ENTRIES, jurors=JURORS, quorum=QUORUM
+            engine, entries=args.entries, jurors=max(JURORS, jurors_needed), quorum=QUORUM
         )
         with Session(engine, expire_on_commit=False) as session:
             round_ = session.get(Round, round_id)
@@ -146,16 +188,18 @@ def main() -> None:
         url = engine.url.render_as_string(hide_password=False)
         engine.dispose()
         port = free_port()
-        server = start_server(url, port)
+        server = start_server(url, port, args.workers)
         try:
             offset = 0
-            for count, votes in LEVELS:
+            for count, votes in levels:
                 group = jurors[offset : offset + count]
                 offset += count
+                cpu = cpu_seconds(server.pid)
                 rate, p50, p99 = asyncio.run(run_level(port, round_id, group, votes))
+                cpu = cpu_seconds(server.pid) - cpu
                 print(
-                    f"{kind:<10} {count:>6} {votes:>6} {rate:>8.0f} "
-                    f"{p50 * 1000:>7.1f} {p99 * 1000:>7.1f}"
+                    f"{kind:<10} {args.workers:>7} {count:>6} {votes:>6} {rate:>8.0f}"
+                    f" {p50 * 1000:>7.1f} {p99 * 1000:>7.1f} {cpu * 1000 / votes:>18.2f}"
                 )
         finally:
             server.terminate()

@@ -1,9 +1,19 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL (scale-out)."""
 
+import asyncio
+import sqlite3
+import time
 from collections.abc import Iterator
+from contextvars import ContextVar
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event
 from sqlmodel import Session
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+BUSY_TIMEOUT_MS = 30_000
+# Each attempt to begin a write sleeps 1, 2, 5, then 2 ms (SQLite's steps) before retrying.
+_BEGIN_POLL_MS = 10
 
 
 def normalize_url(url: str) -> str:
@@ -20,7 +30,9 @@ def is_sqlite(engine: Engine) -> bool:
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     url = normalize_url(url)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        )
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
@@ -32,17 +44,106 @@ def _configure_sqlite(engine: Engine) -> None:
         # Let SQLAlchemy, not the driver, decide when transactions begin (see "begin" below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
+        # With WAL, NORMAL syncs at checkpoints rather than at every commit: a commit survives
+        # a crash of the application, not a power loss (decision 0001).
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-        # writes fails at once with SQLITE_BUSY under concurrency instead of waiting its turn.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        raw = conn.connection.dbapi_connection
+        if _sqlite_begin.get() == "BEGIN":
+            raw.execute("BEGIN")
+        else:
+            _begin_immediate(raw)
+
+
+def _begin_immediate(raw: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for the write lock by polling it every few milliseconds.
+
+    IMMEDIATE takes the write lock up front: a deferred transaction that reads and then writes
+    fails at once with SQLITE_BUSY under concurrency instead of waiting its turn. SQLite's own
+    busy handler waits in growing sleeps (1, 2, 5, 10 ... up to 100 ms), so a writer that has
+    waited a while sleeps through many turns of the lock: short busy timeouts, retried, cap
+    the sleep at 5 ms.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    raw.execute(f"PRAGMA busy_timeout={_BEGIN_POLL_MS}")
+    try:
+        while True:
+            try:
+                raw.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                code = getattr(error, "sqlite_errorcode", None) or 0
+                busy = code & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+# How SQLite transactions begin in the current context (a request, or the thread pool's copy
+# of it): IMMEDIATE unless the request only reads (WriteTurns).
+_sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="BEGIN IMMEDIATE")
+
+
+class WriteTurns:
+    """ASGI middleware for SQLite: API reads go beside writers, API writes take turns.
+
+    GET and HEAD requests to the API begin their transactions deferred, so they read beside
+    writers (WAL) instead of queueing for the write lock. Such routes must not write: a
+    deferred transaction that has read cannot take the write lock once another writer has
+    committed. (The only GET that writes, the login callback, is outside /api.)
+
+    Every other API request holds the write lock from its first query (the session user)
+    to its end, so SQLite runs them one at a time anyway; here they wait for their turn on
+    the event loop, in arrival order, before they start. Waiting in the busy handler instead
+    costs a pool thread each, and late comers overtake writers that have waited long enough
+    to sleep in long steps. Bodies larger than ``MAX_TURN_BODY`` (imports) are not held up
+    by a slow upload: they skip the queue and meet the busy handler, as other processes do.
+    """
+
+    MAX_TURN_BODY = 64 * 1024
+
+    def __init__(self, app: ASGIApp, *, engine: Engine) -> None:
+        self.app = app
+        self.sqlite = is_sqlite(engine)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.sqlite or scope["type"] != "http" or not scope["path"].startswith("/api/"):
+            await self.app(scope, receive, send)
+        elif scope["method"] in ("GET", "HEAD"):
+            _sqlite_begin.set("BEGIN")
+            await self.app(scope, receive, send)
+        elif self._small(scope):
+            async with _turn():
+                await self.app(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    def _small(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                return value.isdigit() and int(value) <= self.MAX_TURN_BODY
+            if name == b"transfer-encoding":
+                return False
+        return True
+
+
+# One queue of writers per event loop (tests run several).
+_turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = WeakKeyDictionary()
+
+
+def _turn() -> asyncio.Lock:
+    loop = asyncio.get_running_loop()
+    turn = _turns.get(loop)
+    if turn is None:
+        turn = _turns[loop] = asyncio.Lock()
+    return turn
 
 
 def session_scope(engine: Engine) -> Iterator[Session]:

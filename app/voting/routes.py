@@ -1,8 +1,9 @@
 """Juror routes: my rounds, my task queue, votes, ranking ballots and flags.
 
 Every route but ``/my/rounds`` takes the round through ``JurorRound`` (404 for an unknown
-round, 403 unless I am an active juror of it). Routes holding entries serialize with
-``exclude_unset`` so that what a round hides from jurors is absent from the JSON.
+round, 403 unless I am an active juror of it), except casting a vote, whose one read checks the
+same (see decision 0005). Routes holding entries serialize with ``exclude_unset`` so that what a
+round hides from jurors is absent from the JSON.
 """
 
 from fastapi import APIRouter, Query, status
@@ -54,13 +55,14 @@ def skip_task(round_: JurorRound, task_id: int, user: CurrentUser, session: Sess
 
 @router.put("/rounds/{round_id}/votes/{round_entry_id}", response_model=VotePublic)
 def cast_vote(
-    round_: JurorRound, round_entry_id: int, data: VoteIn, user: CurrentUser, session: SessionDep
+    round_id: int, round_entry_id: int, data: VoteIn, user: CurrentUser, session: SessionDep
 ):
     """Cast or change my vote on an entry (yes/no: 0 or 1; rating: 1 to 5). Sending the same
-    vote again changes nothing; a change keeps the old value in the vote's history."""
-    vote = service.cast_vote(
+    vote again changes nothing; a change keeps the old value in the vote's history. 404 for
+    an unknown round, 403 unless I am an active juror of it."""
+    vote = service.vote_in_round(
         session,
-        round=round_,
+        round_id=round_id,
         juror=user,
         round_entry_id=round_entry_id,
         value=data.value,

@@ -12,10 +12,11 @@ Rules kept here:
 - jurors see only what the round's display settings show, and never other jurors' votes.
 
 Casting a vote is the hot path (one request per photo, hundreds an hour per juror), so it
-runs three prebuilt statements at most and takes no locks beyond the rows it writes: it reads
-the task with its vote, then either inserts the vote with ``ON CONFLICT DO NOTHING`` and closes
-the task, or updates the vote only if it still holds the values it read and records the old
-ones. A concurrent writer makes it read again instead of writing twice.
+runs prebuilt statements, one read and two writes (one on PostgreSQL), and takes no locks
+beyond the rows it writes and a share lock on the round: it reads the task with its vote, the
+round and my place on its jury, then either claims the task and inserts the vote with
+``ON CONFLICT DO NOTHING``, or updates the vote only if it still holds the values it read and
+records the old ones. A concurrent writer makes it read again instead of writing twice.
 """
 
 from collections import defaultdict
@@ -28,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from app.auth.permissions import juror_round
 from app.commons.thumbs import srcset, thumb_url
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import (
@@ -125,15 +127,19 @@ def entry_view(entry: Entry | Row, display: Display) -> EntryView:
 
 
 def _require_active(round: Round) -> None:
-    if round.status == RoundStatus.active:
+    _require_status_active(round.status)
+
+
+def _require_status_active(status: str) -> None:
+    if status == RoundStatus.active:
         return
-    if round.status == RoundStatus.paused:
+    if status == RoundStatus.paused:
         raise Conflict(
             "Voting in this round is paused; you can go on when the coordinators resume it.",
             code="round_paused",
         )
     raise Conflict(
-        f"Voting is closed: this round is {round.status}, not active.", code="round_not_active"
+        f"Voting is closed: this round is {status}, not active.", code="round_not_active"
     )
 
 
@@ -156,10 +162,14 @@ def _hold_active(session: Session, round: Round) -> None:
 
 
 def _require_entry_by_entry(round: Round) -> None:
-    if round.vote_method == VoteMethod.ranking:
+    _require_method_entry_by_entry(round.vote_method, round.id)
+
+
+def _require_method_entry_by_entry(method: str, round_id: int) -> None:
+    if method == VoteMethod.ranking:
         raise Conflict(
             "This is a ranking round: submit your whole ballot at once with"
-            f" PUT /api/rounds/{round.id}/ranking.",
+            f" PUT /api/rounds/{round_id}/ranking.",
             code="ranking_round",
         )
 
@@ -194,6 +204,9 @@ _tasks = Task.__table__  # type: ignore[attr-defined]
 _votes = Vote.__table__  # type: ignore[attr-defined]
 _round_entries = RoundEntry.__table__  # type: ignore[attr-defined]
 _entries = Entry.__table__  # type: ignore[attr-defined]
+_rounds = Round.__table__  # type: ignore[attr-defined]
+_jury = RoundJuror.__table__  # type: ignore[attr-defined]
+_changes = VoteChange.__table__  # type: ignore[attr-defined]
 _open = TaskStatus.open.value
 
 _SLOT = (
@@ -214,13 +227,56 @@ _SLOT = (
         _tasks.c.juror_id == bindparam("juror_id"),
     )
 )
+# A vote's one read: my task with its vote, and what the juror routes would check first (the
+# round's state, my place on its jury). The share lock on the round's row (PostgreSQL; SQLite
+# runs one writer at a time anyway) makes a vote wait for a concurrent finalization and then
+# see it, so no vote lands after the results were frozen.
+_VOTE_SLOT = (
+    select(
+        _tasks.c.id.label("task_id"),
+        _tasks.c.status,
+        _round_entries.c.dq_code,
+        _rounds.c.status.label("round_status"),
+        _rounds.c.vote_method,
+        _jury.c.active.label("on_jury"),
+        *(column.label(f"vote_{column.name}") for column in _votes.c),
+    )
+    .select_from(
+        _tasks.join(_rounds, _rounds.c.id == _tasks.c.round_id)
+        .join(
+            _jury,
+            (_jury.c.round_id == _tasks.c.round_id) & (_jury.c.user_id == _tasks.c.juror_id),
+        )
+        .join(_round_entries, _round_entries.c.id == _tasks.c.round_entry_id)
+        .outerjoin(_votes, _votes.c.task_id == _tasks.c.id)
+    )
+    .where(
+        _tasks.c.round_id == bindparam("round_id"),
+        _tasks.c.round_entry_id == bindparam("round_entry_id"),
+        _tasks.c.juror_id == bindparam("juror_id"),
+    )
+    .with_for_update(read=True, of=_rounds)
+)
+# Parameters of statements on several tables are prefixed: an UPDATE would take a parameter
+# named like one of its table's columns as a value to set.
+_NEW_VOTE_COLUMNS = (
+    "task_id",
+    "round_id",
+    "round_entry_id",
+    "juror_id",
+    "value",
+    "comment",
+    "favourite",
+    "created_at",
+    "updated_at",
+)
 # ON CONFLICT: the same vote sent twice at once is stored once, the loser reads the winner's.
-_INSERT_VOTE = {
-    name: insert(_votes)
+_INSERT_VOTE = (
+    sqlite.insert(_votes)
+    .values({name: bindparam(f"v_{name}") for name in _NEW_VOTE_COLUMNS})
     .on_conflict_do_nothing(index_elements=[_votes.c.task_id])
     .returning(*_votes.c)
-    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
+)
 # Changes the vote only if it still holds what we read; otherwise we read again.
 _CHANGE_VOTE = (
     update(_votes)
@@ -238,20 +294,55 @@ _CHANGE_VOTE = (
     )
     .returning(*_votes.c)
 )
-_KEEP_OLD_VOTE = VoteChange.__table__.insert()  # type: ignore[attr-defined]
+_KEEP_OLD_VOTE = _changes.insert()
 _CLAIM_TASK = (
     update(_tasks)
     .where(
         _tasks.c.id == bindparam("b_task_id"),
         _tasks.c.juror_id == bindparam("b_juror_id"),
-        _tasks.c.status.in_([TaskStatus.open.value, TaskStatus.done.value]),
+        _tasks.c.status != bindparam("b_cancelled", TaskStatus.cancelled.value),
     )
-    .values(status=TaskStatus.done.value, done_at=bindparam("b_now"))
+    # Named, not anonymous, parameters: SQLAlchemy loses the values of anonymous ones when
+    # the statement is nested in a CTE (below).
+    .values(status=bindparam("b_done", TaskStatus.done.value), done_at=bindparam("b_now"))
 )
 _CLOSE_TASK = (
     update(_tasks)
     .where(_tasks.c.id == bindparam("b_task_id"), _tasks.c.status == _open)
     .values(status=TaskStatus.done.value, done_at=bindparam("b_now"))
+)
+# PostgreSQL does each write pair in one statement (one round trip): claim the task and insert
+# the vote; change the vote and keep its old state. No row comes back when either half found
+# nothing to do, as with the two statements.
+_claimed = _CLAIM_TASK.returning(_tasks.c.id).cte("claimed")
+_CLAIM_AND_INSERT_VOTE = (
+    postgresql.insert(_votes)
+    .from_select(
+        _NEW_VOTE_COLUMNS,
+        select(
+            _claimed.c.id,
+            *(bindparam(f"v_{name}", type_=_votes.c[name].type) for name in _NEW_VOTE_COLUMNS[1:]),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=[_votes.c.task_id])
+    .returning(*_votes.c)
+)
+_changed = _CHANGE_VOTE.cte("changed")
+_CHANGE_AND_KEEP_VOTE = select(*_changed.c).add_cte(
+    _changes.insert()
+    .from_select(
+        ("task_id", "vote_id", "action", "value", "comment", "favourite", "changed_at"),
+        select(
+            _changed.c.task_id,
+            _changed.c.id,
+            bindparam("b_action", VoteAction.change.value, type_=_changes.c.action.type),
+            bindparam("b_old_value", type_=_votes.c.value.type),
+            bindparam("b_old_comment", type_=_votes.c.comment.type),
+            bindparam("b_old_favourite", type_=_votes.c.favourite.type),
+            bindparam("b_now", type_=_votes.c.updated_at.type),
+        ),
+    )
+    .cte("kept")
 )
 
 _MY_OPEN = (
@@ -419,48 +510,69 @@ def cast_vote(
     ``comment`` and ``favourite`` left as None keep their current values (empty and false
     on a first vote). Returns the stored vote (not attached to the session).
     """
-    _require_active(round)
-    _require_entry_by_entry(round)
+    session.flush()
+    return vote_in_round(
+        session,
+        round_id=round.id,
+        juror=juror,
+        round_entry_id=round_entry_id,
+        value=value,
+        comment=comment,
+        favourite=favourite,
+    )
+
+
+def vote_in_round(
+    session: Session,
+    *,
+    round_id: int,
+    juror: User,
+    round_entry_id: int,
+    value: int,
+    comment: str | None = None,
+    favourite: bool | None = None,
+) -> Vote:
+    """``cast_vote`` in a round known by its id, as the vote route calls it: the vote's one
+    read also checks what ``JurorRound`` would (404 for an unknown round, 403 unless I am an
+    active juror of it), so the hot path costs no query for them."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"A vote is a whole number, got {value!r}.", code="invalid_vote")
-    normalize(method=round.vote_method, value=value)  # raises for a value the method refuses
-
-    session.flush()
-    _hold_active(session, round)
     connection = session.connection()
-    insert_vote = _INSERT_VOTE[connection.dialect.name]
     for _ in range(_ATTEMPTS):
-        slot = _load_slot(connection, round=round, juror=juror, round_entry_id=round_entry_id)
+        row = connection.execute(
+            _VOTE_SLOT,
+            {"round_id": round_id, "round_entry_id": round_entry_id, "juror_id": juror.id},
+        ).first()
+        if row is None or not row.on_jury:
+            # Say why as the juror routes do: no such round, not on its jury, not open.
+            round = juror_round(round_id, juror, session)
+            _require_active(round)
+            _require_entry_by_entry(round)
+            raise _not_assigned(round_entry_id)
+        _require_status_active(row.round_status)
+        _require_method_entry_by_entry(row.vote_method, round_id)
+        normalize(method=row.vote_method, value=value)  # raises for a value the method refuses
+        if row.status == TaskStatus.cancelled:
+            raise _not_assigned(round_entry_id)
+        if row.dq_code is not None:
+            raise _disqualified(round_entry_id)
         now = utcnow()
-        old = slot.vote
-        if old is None:
-            # Claim the task before writing the vote: the guarded update takes the row lock,
-            # so a concurrent juror removal either waits and finds the task done, or moves
-            # it first and this update matches nothing (then the re-read refuses the vote).
-            claimed = connection.execute(
-                _CLAIM_TASK,
-                {"b_task_id": slot.task_id, "b_juror_id": juror.id, "b_now": now},
-            ).rowcount
-            if claimed != 1:
-                continue
-            row = connection.execute(
-                insert_vote,
-                {
-                    "task_id": slot.task_id,
-                    "round_id": round.id,
-                    "round_entry_id": round_entry_id,
-                    "juror_id": juror.id,
-                    "value": value,
-                    "comment": comment or "",
-                    "favourite": bool(favourite),
-                    "created_at": now,
-                    "updated_at": now,
-                },
-            ).first()
-            if row is None:
+        if row.vote_id is None:
+            vote = _insert_vote(
+                connection,
+                task_id=row.task_id,
+                round_id=round_id,
+                round_entry_id=round_entry_id,
+                juror_id=juror.id,
+                value=value,
+                comment=comment or "",
+                favourite=bool(favourite),
+                now=now,
+            )
+            if vote is None:
                 continue  # a concurrent request cast it first: read theirs and compare
-            vote = _vote_of(row)
         else:
+            old = _vote_of(row, "vote_")
             before = (old.value, old.comment, old.favourite)
             after = (
                 value,
@@ -470,40 +582,89 @@ def cast_vote(
             if after == before:
                 vote = old
             else:
-                row = connection.execute(
-                    _CHANGE_VOTE,
-                    {
-                        "b_id": old.id,
-                        "b_old_value": before[0],
-                        "b_old_comment": before[1],
-                        "b_old_favourite": before[2],
-                        "b_value": after[0],
-                        "b_comment": after[1],
-                        "b_favourite": after[2],
-                        "b_now": now,
-                    },
-                ).first()
-                if row is None:
+                vote = _change_vote(connection, old=old, after=after, now=now)
+                if vote is None:
                     continue  # changed meanwhile by a concurrent request: read again
-                vote = _vote_of(row)
-                connection.execute(
-                    _KEEP_OLD_VOTE,
-                    {
-                        "task_id": slot.task_id,
-                        "vote_id": old.id,
-                        "action": VoteAction.change.value,
-                        "value": before[0],
-                        "comment": before[1],
-                        "favourite": before[2],
-                        "changed_at": now,
-                    },
-                )
-        if old is not None and slot.status != TaskStatus.done:
-            connection.execute(_CLOSE_TASK, {"b_task_id": slot.task_id, "b_now": now})
+            if row.status != TaskStatus.done:
+                connection.execute(_CLOSE_TASK, {"b_task_id": row.task_id, "b_now": now})
         return vote
     raise Conflict(
         "Your vote on this entry kept changing at the same time; try again.", code="vote_race"
     )
+
+
+def _insert_vote(
+    connection: Connection,
+    *,
+    task_id: int,
+    round_id: int,
+    round_entry_id: int,
+    juror_id: int,
+    value: int,
+    comment: str,
+    favourite: bool,
+    now: datetime,
+) -> Vote | None:
+    """Claim the task, then store its first vote; None if either found it done by others.
+
+    Claiming first matters: the guarded update takes the task's row lock, so a concurrent
+    juror removal either waits and finds the task done, or moves it first and the claim
+    matches nothing (then the re-read refuses the vote)."""
+    claim = {"b_task_id": task_id, "b_juror_id": juror_id, "b_now": now}
+    fields = {
+        "v_task_id": task_id,
+        "v_round_id": round_id,
+        "v_round_entry_id": round_entry_id,
+        "v_juror_id": juror_id,
+        "v_value": value,
+        "v_comment": comment,
+        "v_favourite": favourite,
+        "v_created_at": now,
+        "v_updated_at": now,
+    }
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_CLAIM_AND_INSERT_VOTE, {**claim, **fields}).first()
+    elif connection.execute(_CLAIM_TASK, claim).rowcount != 1:
+        return None
+    else:
+        row = connection.execute(_INSERT_VOTE, fields).first()
+    return None if row is None else _vote_of(row)
+
+
+def _change_vote(
+    connection: Connection, *, old: Vote, after: tuple[int, str, bool], now: datetime
+) -> Vote | None:
+    """Change the vote if it still holds ``old``'s values and keep those in its history; None
+    if a concurrent request changed it first."""
+    params = {
+        "b_id": old.id,
+        "b_old_value": old.value,
+        "b_old_comment": old.comment,
+        "b_old_favourite": old.favourite,
+        "b_value": after[0],
+        "b_comment": after[1],
+        "b_favourite": after[2],
+        "b_now": now,
+    }
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_CHANGE_AND_KEEP_VOTE, params).first()
+        return None if row is None else _vote_of(row)
+    row = connection.execute(_CHANGE_VOTE, params).first()
+    if row is None:
+        return None
+    connection.execute(
+        _KEEP_OLD_VOTE,
+        {
+            "task_id": old.task_id,
+            "vote_id": old.id,
+            "action": VoteAction.change.value,
+            "value": old.value,
+            "comment": old.comment,
+            "favourite": old.favourite,
+            "changed_at": now,
+        },
+    )
+    return _vote_of(row)
 
 
 def undo_vote(session: Session, *, round: Round, juror: User, round_entry_id: int) -> None:

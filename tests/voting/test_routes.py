@@ -1,5 +1,7 @@
 """The juror routes from the outside: who may call them, and what goes over the wire."""
 
+import time
+
 import pytest
 from sqlalchemy import func, select
 
@@ -339,3 +341,20 @@ def test_a_round_activated_by_its_coordinator_is_voted_to_the_end(client, settin
         assert progress == {"done": 12, "total": 12}
     assert orders[0] != orders[1]  # each juror has their own shuffled order
     assert vote_count(session) == 24
+
+
+def test_on_sqlite_my_queue_is_read_while_another_writer_holds_the_lock(client, settings, session):
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    scene = make_scene(session, entries=2)
+    session.commit()
+    login(client, settings, scene.juror)
+    with session.get_bind().connect() as writer:
+        writer.execute(select(1))  # begins IMMEDIATE: holds the write lock
+        start = time.monotonic()
+        response = client.get(f"/api/rounds/{scene.round.id}/tasks")
+        waited = time.monotonic() - start
+        writer.rollback()
+    assert response.status_code == 200
+    assert len(response.json()["tasks"]) == 2
+    assert waited < 5  # a read queued behind the writer would wait out the 30 s busy timeout

@@ -230,7 +230,7 @@ def test_comment_and_favourite_left_out_keep_their_values(session: Session):
     assert history_of(session, vote) == []
 
 
-def test_a_vote_costs_four_statements_at_most_and_a_repeat_two(session: Session):
+def test_a_vote_costs_three_statements_at_most_and_a_repeat_one(session: Session):
     scene = make_scene(session, entries=1)
     session.flush()
     with statements(session) as first:
@@ -239,9 +239,12 @@ def test_a_vote_costs_four_statements_at_most_and_a_repeat_two(session: Session)
         cast(session, scene, value=4)
     with statements(session) as repeat:
         cast(session, scene, value=4)
-    # Each begins by holding the round active (a share lock that waits out a finalization).
-    # Then: read + claim the task + insert; read + update + keep the old value; read.
-    assert (len(first), len(change), len(repeat)) == (4, 4, 2), (first, change, repeat)
+    # One read (the task, its vote, the round held active, my place on the jury), then: claim
+    # the task + insert the vote; update the vote + keep the old value. PostgreSQL does each
+    # pair in one statement.
+    writes = 1 if session.get_bind().dialect.name == "postgresql" else 2
+    counts = (len(first), len(change), len(repeat))
+    assert counts == (1 + writes, 1 + writes, 1), (first, change, repeat)
 
 
 def test_a_task_done_earlier_stays_done_when_its_vote_changes(session: Session):
