@@ -3,16 +3,7 @@
  * the rules' preview and application, and manual disqualify / requalify with a reason.
  */
 import { api } from './client'
-
-/** A round's disqualification rules (app/rounds/schemas.py EligibilityRules). */
-export interface EligibilityRules {
-  window: boolean
-  min_megapixels: number | null
-  allowed_mimes: string[] | null
-  exclude_staff_uploads: boolean
-  exclude_deleted: boolean
-  exclude_reuploads: boolean
-}
+import type { EligibilityRules } from './rounds'
 
 export interface PreviewEntry {
   round_entry_id: number

@@ -9,48 +9,13 @@
 import type { Me } from './auth'
 import { listCampaigns } from './campaigns'
 import { ApiError, api } from './client'
+import type { Award } from './publishing'
+import type { VoteMethod } from './rounds'
 
 export interface PublicCampaignBrief {
   slug: string
   name: string
   published_at: string
-}
-
-/** What Commons asks of anyone reusing the photo: author, licence, and a link. */
-export interface Attribution {
-  author: string
-  /** The uploader's Commons user page; null when the uploader is unknown. */
-  author_url: string | null
-  license: string
-  /** The file's description page on Commons. */
-  file_url: string
-  /** "Author, licence, via Wikimedia Commons", ready to print. */
-  text: string
-}
-
-export interface WinnerEntry {
-  entry_id: number
-  page_id: number
-  title: string
-  width: number
-  height: number
-  url: string
-  thumb_url: string
-  /** `<img srcset>` candidates at standard Commons widths; empty when there are none. */
-  srcset: string
-  description_url: string
-  attribution: Attribution
-}
-
-export interface Award {
-  id: number
-  name: string
-  kind: 'place' | 'special'
-  /** 1 for first place...; null for special prizes. */
-  place: number | null
-  round_entry_id: number | null
-  /** Null when the photo is no longer known. */
-  entry: WinnerEntry | null
 }
 
 export interface AdvancingRule {
@@ -62,7 +27,7 @@ export interface AdvancingRule {
 export interface RoundReport {
   ordinal: number
   name: string
-  vote_method: 'yes_no' | 'rating' | 'ranking'
+  vote_method: VoteMethod
   quorum: number
   status: string
   activated_at: string | null

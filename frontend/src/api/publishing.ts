@@ -1,21 +1,9 @@
 /**
- * Awards, finalizing and publishing a campaign (app/publishing/routes.py).
- *
- * The awards screen also needs the campaign and its rounds, which the campaigns and rounds
- * domains serve; `readCampaign` and `listCampaignRounds` read the fields it uses.
+ * Awards, finalizing and publishing a campaign (app/publishing/routes.py). The awards are
+ * the same on the public results page (api/public.ts).
  */
-import type { CampaignStatus } from './auth'
+import type { Campaign } from './campaigns'
 import { api } from './client'
-import type { RoundSummary } from './results'
-
-export interface CampaignSummary {
-  id: number
-  slug: string
-  name: string
-  status: CampaignStatus
-  /** The embargo: results are public from then on (published campaigns only). */
-  publish_at: string | null
-}
 
 export type AwardKind = 'place' | 'special'
 
@@ -27,35 +15,42 @@ export interface AwardInput {
   round_entry_id: number
 }
 
+/** What Commons asks of anyone reusing the photo: author, licence, and a link. */
 export interface Attribution {
   author: string
+  /** The uploader's Commons user page; null when the uploader is unknown. */
   author_url: string | null
   license: string
+  /** The file's description page on Commons. */
   file_url: string
+  /** "Author, licence, via Wikimedia Commons", ready to print. */
   text: string
+}
+
+export interface WinnerEntry {
+  entry_id: number
+  page_id: number
+  title: string
+  width: number
+  height: number
+  url: string
+  thumb_url: string
+  /** `<img srcset>` candidates at standard Commons widths; empty when there are none. */
+  srcset: string
+  description_url: string
+  attribution: Attribution
 }
 
 export interface Award {
   id: number
   name: string
   kind: AwardKind
+  /** 1 for first place…; null for a special prize. */
   place: number | null
   round_entry_id: number | null
-  entry: {
-    entry_id: number
-    page_id: number
-    title: string
-    thumb_url: string
-    description_url: string
-    attribution: Attribution
-  } | null
+  /** Null when the photo is no longer known. */
+  entry: WinnerEntry | null
 }
-
-export const readCampaign = (campaignId: number, signal?: AbortSignal) =>
-  api.get<CampaignSummary>(`/api/campaigns/${campaignId}`, { signal })
-
-export const listCampaignRounds = (campaignId: number, signal?: AbortSignal) =>
-  api.get<RoundSummary[]>(`/api/campaigns/${campaignId}/rounds`, { signal })
 
 export const listAwards = (campaignId: number, signal?: AbortSignal) =>
   api.get<Award[]>(`/api/campaigns/${campaignId}/awards`, { signal })
@@ -65,13 +60,13 @@ export const saveAwards = (campaignId: number, awards: AwardInput[]) =>
   api.put<Award[]>(`/api/campaigns/${campaignId}/awards`, { awards })
 
 export const finalizeCampaign = (campaignId: number) =>
-  api.post<CampaignSummary>(`/api/campaigns/${campaignId}/finalize`)
+  api.post<Campaign>(`/api/campaigns/${campaignId}/finalize`)
 
 /** `publishAt` is an ISO 8601 time with its offset; left out, the results are public now. */
 export const publishCampaign = (campaignId: number, publishAt: string | null) =>
-  api.post<CampaignSummary>(`/api/campaigns/${campaignId}/publish`, publishAt ? { publish_at: publishAt } : {})
+  api.post<Campaign>(`/api/campaigns/${campaignId}/publish`, publishAt ? { publish_at: publishAt } : {})
 
 export const unpublishCampaign = (campaignId: number) =>
-  api.post<CampaignSummary>(`/api/campaigns/${campaignId}/unpublish`)
+  api.post<Campaign>(`/api/campaigns/${campaignId}/unpublish`)
 
 export const galleryUrl = (campaignId: number) => `/api/campaigns/${campaignId}/export/gallery.wiki`

@@ -1,42 +1,11 @@
 /**
  * The coordinator's side of results (app/results/routes.py): the results table, the
  * threshold table, advancing, finalizing, juror quality, the flags queue and CSV exports.
- *
- * The review screens also need the round itself and its jurors' progress, which the rounds
- * domain serves (app/rounds/routes.py); `readRound` and `listJurorProgress` read them here
- * with just the fields these screens use.
  */
-import { api } from './client'
 import type { RoundStatus } from './auth'
-import type { EligibilityRules } from './eligibility'
-import type { VoteMethod } from './voting'
-
-export interface RoundSummary {
-  id: number
-  campaign_id: number
-  ordinal: number
-  name: string
-  vote_method: VoteMethod
-  quorum: number
-  status: RoundStatus
-  deadline: string | null
-  rules: EligibilityRules
-  outcome: Record<string, unknown>
-  counts: { entries: number; eligible: number; disqualified: number; jurors: number; tasks_open: number; tasks_done: number }
-}
-
-export interface JurorProgress {
-  user_id: number
-  username: string
-  active: boolean
-  open: number
-  done: number
-  total: number
-  last_vote_at: string | null
-  votes_last_hour: number
-  /** Behind the pace needed to finish by the deadline. */
-  behind: boolean
-}
+import type { UserBrief } from './campaigns'
+import { api } from './client'
+import type { Round, VoteMethod } from './rounds'
 
 /** A Commons file as coordinators see it (the uploader always shows). */
 export interface EntryBrief {
@@ -174,11 +143,6 @@ export interface Quality {
   divisive: DivisiveEntry[]
 }
 
-export interface UserRef {
-  id: number
-  username: string
-}
-
 export type FlagStatus = 'open' | 'dismissed' | 'upheld'
 
 export interface FlagReview {
@@ -186,24 +150,18 @@ export interface FlagReview {
   round_entry_id: number
   entry: EntryBrief
   entry_dq_code: string | null
-  juror: UserRef
+  juror: UserBrief
   reason: string
   note: string
   status: FlagStatus
   created_at: string
   flag_count: number
-  resolved_by: UserRef | null
+  resolved_by: UserBrief | null
   resolved_at: string | null
 }
 
 /** Most rows the results table answers at once. */
 export const MAX_RESULTS_PAGE = 1000
-
-export const readRound = (roundId: number, signal?: AbortSignal) =>
-  api.get<RoundSummary>(`/api/rounds/${roundId}`, { signal })
-
-export const listJurorProgress = (roundId: number, signal?: AbortSignal) =>
-  api.get<JurorProgress[]>(`/api/rounds/${roundId}/jurors`, { signal })
 
 export const readResults = (roundId: number, page: { offset: number; limit: number }, signal?: AbortSignal) =>
   api.get<ResultsPage>(`/api/rounds/${roundId}/results`, { query: page, signal })
@@ -216,9 +174,9 @@ export const previewAdvance = (roundId: number, rule: AdvanceRule, signal?: Abor
 
 /** Creates the next (draft) round from the advancing entries and returns it. */
 export const advanceRound = (roundId: number, request: AdvanceRequest) =>
-  api.post<RoundSummary>(`/api/rounds/${roundId}/advance`, request)
+  api.post<Round>(`/api/rounds/${roundId}/advance`, request)
 
-export const finalizeRound = (roundId: number) => api.post<RoundSummary>(`/api/rounds/${roundId}/finalize`)
+export const finalizeRound = (roundId: number) => api.post<Round>(`/api/rounds/${roundId}/finalize`)
 
 export const readQuality = (roundId: number, limit = 20, signal?: AbortSignal) =>
   api.get<Quality>(`/api/rounds/${roundId}/quality`, { query: { limit }, signal })

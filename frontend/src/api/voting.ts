@@ -7,8 +7,7 @@
  */
 import { api } from './client'
 import type { RoundStatus } from './auth'
-
-export type VoteMethod = 'yes_no' | 'rating' | 'ranking'
+import type { VoteMethod } from './rounds'
 
 /** A photo as a juror sees it (app/voting/schemas.py EntryView). */
 export interface Entry {

@@ -1,5 +1,6 @@
 /** What the juror screens share about a round: finding mine, its directions, its values in words. */
-import { listMyRounds, type FlagReason, type MyRound, type VoteMethod } from '../api/voting'
+import type { VoteMethod } from '../api/rounds'
+import { listMyRounds, type FlagReason, type MyRound } from '../api/voting'
 import { t } from '../i18n'
 
 /** My round `id`, or null when I am not (or no longer) one of its jurors. */

@@ -7,7 +7,7 @@
  * The map is data (SHORTCUTS) so that the help dialog lists exactly what the handler does.
  */
 import { onBeforeUnmount, onMounted, toValue, type MaybeRefOrGetter } from 'vue'
-import type { VoteMethod } from '../api/voting'
+import type { VoteMethod } from '../api/rounds'
 
 export type EntryVoteMethod = Exclude<VoteMethod, 'ranking'>
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Award } from '../../src/api/public'
+import type { Award } from '../../src/api/publishing'
 import { actionFor, buildSlides, move, revealOrder, upcomingPhotos, type Slide } from '../../src/components/public/ceremony'
 
 function award(id: number, place: number | null, withEntry = true): Award {

@@ -3,7 +3,7 @@
  * announcement (the place, photo still hidden) and its reveal, special prizes first and
  * places from last to first, and a closing slide. Keys move through it.
  */
-import type { Award, WinnerEntry } from '../../api/public'
+import type { Award, WinnerEntry } from '../../api/publishing'
 
 export type ShownAward = Award & { entry: WinnerEntry }
 

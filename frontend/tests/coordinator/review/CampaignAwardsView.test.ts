@@ -1,7 +1,7 @@
 import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setCsrfToken } from '../../../src/api/client'
-import type { CampaignSummary } from '../../../src/api/publishing'
+import type { Campaign } from '../../../src/api/campaigns'
 import type { ResultRow, ResultsPage } from '../../../src/api/results'
 import CampaignAwardsView from '../../../src/views/coordinator/review/CampaignAwardsView.vue'
 import { mountAt } from '../../components/mount'
@@ -19,12 +19,18 @@ afterEach(() => {
   document.body.innerHTML = ''
 })
 
-const campaign = (overrides: Partial<CampaignSummary> = {}): CampaignSummary => ({
+const campaign = (overrides: Partial<Campaign> = {}): Campaign => ({
   id: 2,
   slug: 'wlm-2026',
   name: 'WLM 2026',
+  description: '',
+  opens_at: null,
+  closes_at: null,
   status: 'finalized',
   publish_at: null,
+  series_id: null,
+  created_at: '2026-09-01T00:00:00Z',
+  coordinators: [],
   ...overrides,
 })
 

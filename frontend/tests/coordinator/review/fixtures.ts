@@ -1,7 +1,8 @@
 /** Sample API answers for the review screens' tests. */
-import type { AdvanceCandidate, AdvancePreview, RoundSummary } from '../../../src/api/results'
+import type { AdvanceCandidate, AdvancePreview } from '../../../src/api/results'
+import type { Round } from '../../../src/api/rounds'
 
-export function round(overrides: Partial<RoundSummary> = {}): RoundSummary {
+export function round(overrides: Partial<Round> = {}): Round {
   return {
     id: 4,
     campaign_id: 2,
@@ -10,7 +11,10 @@ export function round(overrides: Partial<RoundSummary> = {}): RoundSummary {
     vote_method: 'rating',
     quorum: 3,
     status: 'active',
+    directions: '',
     deadline: null,
+    seed: 1,
+    display: { show_filename: false, show_link: false, show_uploader: false, show_stats: false },
     rules: {
       window: true,
       min_megapixels: null,
@@ -20,6 +24,9 @@ export function round(overrides: Partial<RoundSummary> = {}): RoundSummary {
       exclude_reuploads: true,
     },
     outcome: {},
+    created_at: '2026-09-01T00:00:00Z',
+    activated_at: '2026-10-01T00:00:00Z',
+    finalized_at: null,
     counts: { entries: 10, eligible: 10, disqualified: 0, jurors: 3, tasks_open: 5, tasks_done: 25 },
     ...overrides,
   }

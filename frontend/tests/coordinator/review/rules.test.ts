@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EligibilityRules } from '../../../src/api/eligibility'
+import type { EligibilityRules } from '../../../src/api/rounds'
 import { formOf, rulesOf } from '../../../src/components/coordinator/review/rules'
 
 const rules: EligibilityRules = {

@@ -62,6 +62,7 @@ describe('MyVotesView', () => {
     })
     const view = await open()
     expect(view.get('[data-testid="my-vote-value"]').text()).toBe('Yes')
+    expect(view.get('[data-testid="my-vote-edit"]').attributes('aria-label')).toMatch(/^Change your vote on .+: /)
     await view.get('[data-testid="my-vote-edit"]').trigger('click')
     await flushPromises()
     const dialog = document.querySelector('[data-testid="vote-edit-dialog"]') as HTMLElement
@@ -97,5 +98,7 @@ describe('MyVotesView', () => {
     const view = await open()
     expect(view.text()).toContain("This round is not open for voting, so your votes can't change.")
     expect(view.get('[data-testid="my-vote-edit"]').text()).toBe('Details')
+    // The accessible name starts with the visible text (WCAG 2.5.3, label in name).
+    expect(view.get('[data-testid="my-vote-edit"]').attributes('aria-label')).toMatch(/^Details of your vote on .+: Yes$/)
   })
 })

@@ -8,9 +8,8 @@ import type {
   AdvanceRequest,
   AdvanceRule,
   NextRound,
-  RoundSummary,
 } from '../../../api/results'
-import type { VoteMethod } from '../../../api/voting'
+import type { Round, VoteMethod } from '../../../api/rounds'
 
 export type RuleKind = 'min_score' | 'top_n'
 
@@ -73,7 +72,7 @@ export function advanceRequest(
 // Rounds usually narrow: yes/no, then stars, then a ranking of the finalists.
 const NEXT_METHOD: Record<VoteMethod, VoteMethod> = { yes_no: 'rating', rating: 'ranking', ranking: 'ranking' }
 
-export function nextRoundDefaults(round: RoundSummary, name: string): NextRound {
+export function nextRoundDefaults(round: Round, name: string): NextRound {
   return { name, vote_method: NEXT_METHOD[round.vote_method], quorum: round.quorum }
 }
 

@@ -1,5 +1,5 @@
 /** Numbers on the review screens in words: scores, agreement, pace, in the reader's locale. */
-import type { VoteMethod } from '../../../api/voting'
+import type { VoteMethod } from '../../../api/rounds'
 import { language, t } from '../../../i18n'
 
 function number(value: number, digits: number): string {

@@ -1,5 +1,5 @@
 /** The eligibility rules form: the round's rules as editable text and back. */
-import type { EligibilityRules } from '../../../api/eligibility'
+import type { EligibilityRules } from '../../../api/rounds'
 
 export interface RulesForm {
   window: boolean
