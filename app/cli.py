@@ -102,6 +102,8 @@ def demo(
     os.environ.setdefault("LOUPE_ENV", "dev")
     os.environ.setdefault("LOUPE_DEV_LOGIN", "true")
     os.environ["LOUPE_DEMO"] = "true"
+    # The demo's organizer is an admin too, so a newcomer sees every screen with one login.
+    os.environ.setdefault("LOUPE_ADMINS", "Demo Coordinator")
     base_url = os.environ.setdefault("LOUPE_BASE_URL", f"http://{host}:{port}")
     os.environ.setdefault("LOUPE_COMMONS_API_URL", f"{base_url}/_commons/w/api.php")
     get_settings.cache_clear()
@@ -118,7 +120,10 @@ def demo(
         typer.echo("Building the demo (photos, two contest editions, votes)...")
         build.build(engine, settings=settings)
     engine.dispose()
-    typer.echo(f"Loupe demo on {base_url} — log in as 'Demo Coordinator' or 'Demo Juror Kofi'.")
+    typer.echo(
+        f"Loupe demo on {base_url} — log in as 'Demo Coordinator' (organizer and admin) "
+        "or 'Demo Juror Kofi'."
+    )
     serve(host=host, port=port, workers=1, auto_migrate=False)
 
 

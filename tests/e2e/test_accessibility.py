@@ -126,8 +126,8 @@ def test_the_coordinator_screens_have_no_serious_violations(page, demo_server, a
     audit.screen("results", f"{demo_server}/rounds/{final['id']}/results", tid("results-ranking"))
     audit.screen("awards", f"{demo_server}/campaigns/{campaign['id']}/awards", tid("awards-panel"))
     audit.screen("audit log", f"{demo_server}/campaigns/{campaign['id']}/audit", tid("audit-row"))
-    # The demo names no admin, so this is the page as a non-admin gets it: search and refusal.
-    audit.screen("admin users", demo_server + "/admin/users", tid("admin-user-search"))
+    # The demo's coordinator is also its admin.
+    audit.screen("admin users", demo_server + "/admin/users", tid("admin-users-table"))
     assert not audit.found, audit.report()
 
 
