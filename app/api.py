@@ -27,12 +27,14 @@ def include_routers(app: FastAPI) -> None:
 
     # Every route here needs a session, and a CSRF token unless it is GET/HEAD/OPTIONS.
     private = APIRouter(prefix="/api", dependencies=[Depends(current_user)])
+    # Routes are matched in order: the jurors' routes, the busiest, come first (none of them
+    # shadows another router's).
+    private.include_router(voting_router)
     private.include_router(me_router)
     private.include_router(users_router)
     private.include_router(jobs_router)
     private.include_router(campaigns_router)
     private.include_router(rounds_router)
-    private.include_router(voting_router)
     private.include_router(publishing_router)
     private.include_router(results_router)
     private.include_router(imports_router)

@@ -4,9 +4,13 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import select
+from sqlalchemy import bindparam
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.sessions import COOKIE, CSRF_HEADER, LoginStateCodec, SessionCodec, SessionData
+from app.core.db import loaded
 from app.core.deps import SessionDep
 from app.core.errors import Forbidden, NotAuthenticated
 from app.models import CampaignCoordinator, User
@@ -42,23 +46,35 @@ def session_data(request: Request) -> SessionData | None:
     return session_codec(request).read(request.cookies.get(COOKIE))
 
 
-def _session_user(session: SessionDep, data: SessionData | None) -> User | None:
+# Prebuilt: the ORM's ``session.get`` cost more than the vote's own statements (decision 0005).
+_USERS = User.__table__  # type: ignore[attr-defined]
+_USER = select(*_USERS.c).where(_USERS.c.id == bindparam("user_id"))
+
+
+def _session_user(session: Session, data: SessionData) -> User | None:
     """The session's user, unless its sessions were revoked since the cookie was issued: the
-    epoch comes with the user row, so the check costs no query."""
-    user = session.get(User, data.user_id) if data else None
-    if user is None or data is None or user.session_epoch != data.epoch:
+    epoch comes with the user row, so the check costs no query. The user joins the request's
+    session as if loaded by it (persistent, unchanged), at a fraction of the ORM's cost."""
+    row = session.connection().execute(_USER, {"user_id": data.user_id}).first()
+    if row is None or row.session_epoch != data.epoch:
         return None
+    user = loaded(User, dict(row._mapping))
+    make_transient_to_detached(user)
+    session.add(user)
     return user
 
 
-def optional_user(request: Request, session: SessionDep) -> User | None:
-    return _session_user(session, session_data(request))
+# Async, with the one query in the thread pool: a sync dependency costs a thread-pool hop even
+# for requests that need no query (anonymous ones, the CSRF check).
+async def optional_user(request: Request, session: SessionDep) -> User | None:
+    data = session_data(request)
+    return await run_in_threadpool(_session_user, session, data) if data else None
 
 
-def current_user(request: Request, session: SessionDep) -> User:
+async def current_user(request: Request, session: SessionDep) -> User:
     """The logged-in user; state-changing requests must also carry the session's CSRF token."""
     data = session_data(request)
-    user = _session_user(session, data)
+    user = await run_in_threadpool(_session_user, session, data) if data else None
     if data is None or user is None:
         raise NotAuthenticated("You need to log in.")
     if request.method not in SAFE_METHODS:
@@ -72,13 +88,14 @@ CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-def admin_user(user: CurrentUser) -> User:
+# Checks without a query are async: a sync dependency costs a thread-pool hop.
+async def admin_user(user: CurrentUser) -> User:
     if not user.is_admin:
         raise Forbidden("Only instance admins may do this.")
     return user
 
 
-def organizer_user(user: CurrentUser) -> User:
+async def organizer_user(user: CurrentUser) -> User:
     if not (user.is_admin or user.is_organizer):
         raise Forbidden("Only organizers may do this.")
     return user

@@ -11,7 +11,9 @@ so any replica can finish a login another one started.
 """
 
 import secrets
+import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from starlette.responses import Response
@@ -34,9 +36,17 @@ class SessionData:
 
 
 class SessionCodec:
+    """Issues and reads session cookies. Reading one costs an HMAC and a JSON decode on every
+    request, so the verified contents of recent cookies are kept (by the exact cookie string,
+    which is signed, so only a cookie we issued gets in); their age is checked at every read,
+    as itsdangerous does: a cookie older than ``max_age``, or dated in the future, is refused."""
+
+    CACHED = 4096
+
     def __init__(self, *, secret: str, max_age: int) -> None:
         self._serializer = URLSafeTimedSerializer(secret, salt="loupe-session")
         self.max_age = max_age
+        self._verified = lru_cache(maxsize=self.CACHED)(self._verify)
 
     def issue(self, *, user_id: int, epoch: int = 0) -> tuple[str, SessionData]:
         data = SessionData(user_id=user_id, csrf=secrets.token_urlsafe(24), epoch=epoch)
@@ -48,15 +58,24 @@ class SessionCodec:
         if not cookie:
             return None
         try:
-            raw = self._serializer.loads(cookie, max_age=self.max_age)
-        except (BadSignature, SignatureExpired):
+            data, signed_at = self._verified(cookie)
+        except BadSignature:  # not cached: forged cookies cannot fill the cache
             return None
+        age = int(time.time()) - signed_at
+        if data is None or age > self.max_age or age < 0:
+            return None
+        return data
+
+    def _verify(self, cookie: str) -> tuple[SessionData | None, int]:
+        """The cookie's session (None for a payload we would not issue) and when it was signed."""
+        raw, signed_at = self._serializer.loads(cookie, return_timestamp=True)
+        stamp = int(signed_at.timestamp())
         if not isinstance(raw, dict) or not isinstance(raw.get("uid"), int):
-            return None
+            return None, stamp
         epoch = raw.get("ep", 0)
         if not isinstance(epoch, int):
-            return None
-        return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")), epoch=epoch)
+            return None, stamp
+        return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")), epoch=epoch), stamp
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,13 @@ round hides from jurors is absent from the JSON.
 """
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.auth.deps import CurrentUser
 from app.auth.permissions import JurorRound
 from app.core.deps import SessionDep
+from app.models import Round, User
 from app.voting import service
 from app.voting.schemas import (
     Ballot,
@@ -35,7 +38,7 @@ def list_my_rounds(user: CurrentUser, session: SessionDep):
 
 
 @router.get("/rounds/{round_id}/tasks", response_model=TaskBatch, response_model_exclude_unset=True)
-def next_tasks(
+async def next_tasks(
     round_: JurorRound,
     user: CurrentUser,
     session: SessionDep,
@@ -43,7 +46,15 @@ def next_tasks(
 ):
     """My next open tasks in my order. 409 unless the round is active (``round_paused`` while
     it is paused) and for ranking rounds, which use ``/ranking``."""
-    return service.next_tasks(session, round=round_, juror=user, limit=limit)
+    # Like ``cast_vote``: one thread-pool call, which also ends the read transaction so that
+    # closing the session needs none.
+    return await run_in_threadpool(_next_tasks, session, round_=round_, juror=user, limit=limit)
+
+
+def _next_tasks(session: Session, *, round_: Round, juror: User, limit: int) -> TaskBatch:
+    batch = service.next_tasks(session, round=round_, juror=juror, limit=limit)
+    session.commit()
+    return batch
 
 
 @router.post("/rounds/{round_id}/tasks/{task_id}/skip", status_code=status.HTTP_204_NO_CONTENT)
@@ -54,16 +65,26 @@ def skip_task(round_: JurorRound, task_id: int, user: CurrentUser, session: Sess
 
 
 @router.put("/rounds/{round_id}/votes/{round_entry_id}", response_model=VotePublic)
-def cast_vote(
+async def cast_vote(
     round_id: int, round_entry_id: int, data: VoteIn, user: CurrentUser, session: SessionDep
 ):
     """Cast or change my vote on an entry (yes/no: 0 or 1; rating: 1 to 5). Sending the same
     vote again changes nothing; a change keeps the old value in the vote's history. 404 for
     an unknown round, 403 unless I am an active juror of it."""
+    # Async with one thread-pool call for the database work: a sync route costs one hop for
+    # itself and another for checking its response model (decision 0005).
+    return await run_in_threadpool(
+        _cast_vote, session, round_id=round_id, juror=user, round_entry_id=round_entry_id, data=data
+    )
+
+
+def _cast_vote(
+    session: Session, *, round_id: int, juror: User, round_entry_id: int, data: VoteIn
+) -> VotePublic:
     vote = service.vote_in_round(
         session,
         round_id=round_id,
-        juror=user,
+        juror=juror,
         round_entry_id=round_entry_id,
         value=data.value,
         comment=data.comment,

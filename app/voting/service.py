@@ -31,6 +31,7 @@ from sqlmodel import Session, col
 
 from app.auth.permissions import juror_round
 from app.commons.thumbs import srcset, thumb_url
+from app.core.db import loaded
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import (
     Campaign,
@@ -399,7 +400,7 @@ class _Slot:
 
 
 def _vote_of(row: Row, prefix: str = "") -> Vote:
-    return Vote(**{column.name: row._mapping[prefix + column.name] for column in _votes.c})
+    return loaded(Vote, {column.name: row._mapping[prefix + column.name] for column in _votes.c})
 
 
 def _load_slot(connection: Connection, *, round: Round, juror: User, round_entry_id: int) -> _Slot:

@@ -1,6 +1,10 @@
 """Ending sessions: logout ends them everywhere, admins can end someone's, and a cookie planted
 before login is never the one that gets logged in (no session fixation)."""
 
+import asyncio
+import subprocess
+import sys
+
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from itsdangerous import URLSafeTimedSerializer
@@ -186,7 +190,28 @@ def test_the_epoch_check_costs_no_query_beyond_loading_the_user(
     event.listen(db, "before_cursor_execute", record)
     try:
         with Session(db) as fresh:
-            assert current_user(request, fresh).id == user.id
+            loaded = asyncio.run(current_user(request, fresh))
+            assert loaded.id == user.id
+            # Built without the ORM's loading, it is still the session's own, unchanged user.
+            assert fresh.get(User, user.id) is loaded
+            assert loaded in fresh and not fresh.dirty
+            assert loaded.username == user.username and loaded.created_at == user.created_at
     finally:
         event.remove(db, "before_cursor_execute", record)
     assert len(selects) == 1 and "FROM users" in selects[0]
+
+
+def test_the_session_user_is_built_in_a_process_that_has_not_queried_yet():
+    # The ORM configures its mappers at the first query; a server's first request may build
+    # the session user before any.
+    code = (
+        "from sqlalchemy.orm import make_transient_to_detached\n"
+        "from app.core.db import loaded\n"
+        "from app.models import User\n"
+        "user = loaded(User, {'id': 1, 'wiki_id': 2, 'username': 'Ana', 'session_epoch': 0})\n"
+        "make_transient_to_detached(user)\n"
+        "print(user.username)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Ana\n"

@@ -55,6 +55,21 @@ def test_an_old_cookie_has_expired(monkeypatch: pytest.MonkeyPatch):
     assert codec.read(cookie) is None
 
 
+def test_a_cookie_read_before_still_expires_on_time(monkeypatch: pytest.MonkeyPatch):
+    # Verified cookies are cached; the cache must not keep them alive past max_age.
+    codec = SessionCodec(secret="k", max_age=60)
+    cookie, data = codec.issue(user_id=7)
+    assert codec.read(cookie) == data
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 59)
+    assert codec.read(cookie) == data
+    monkeypatch.setattr(time, "time", lambda: real() + 62)
+    assert codec.read(cookie) is None
+    # Nor is a cookie dated in the future (a clock set back) accepted once cached.
+    monkeypatch.setattr(time, "time", lambda: real() - 5)
+    assert codec.read(cookie) is None
+
+
 def test_a_login_state_cookie_never_passes_for_a_session_and_back():
     login_cookie, _ = LoginStateCodec(secret="k").issue(next="/")
     session_cookie, _ = SessionCodec(secret="k", max_age=60).issue(user_id=7)
