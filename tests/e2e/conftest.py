@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_DB
+from tests.e2e.flow_servers import flow  # noqa: F401  (loupe serve + OAuth and Commons doubles)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
