@@ -1,6 +1,5 @@
 """Who is calling: the session user, and the CSRF check on state-changing requests."""
 
-import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -9,7 +8,14 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 
-from app.auth.sessions import COOKIE, CSRF_HEADER, LoginStateCodec, SessionCodec, SessionData
+from app.auth.sessions import (
+    COOKIE,
+    CSRF_HEADER,
+    LoginStateCodec,
+    SessionCodec,
+    SessionData,
+    token_matches,
+)
 from app.core.db import loaded
 from app.core.deps import SessionDep
 from app.core.errors import Forbidden, NotAuthenticated
@@ -77,10 +83,10 @@ async def current_user(request: Request, session: SessionDep) -> User:
     user = await run_in_threadpool(_session_user, session, data) if data else None
     if data is None or user is None:
         raise NotAuthenticated("You need to log in.")
-    if request.method not in SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not sent or not hmac.compare_digest(sent, data.csrf):
-            raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
+    if request.method not in SAFE_METHODS and not token_matches(
+        request.headers.get(CSRF_HEADER), data.csrf
+    ):
+        raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
     return user
 
 

@@ -5,7 +5,6 @@ JSON. The login in progress (state, PKCE verifier, next) lives in a signed cooki
 server memory, so any replica can finish a login that another one started.
 """
 
-import hmac
 import logging
 from collections.abc import Callable, Coroutine
 from html import escape
@@ -42,6 +41,7 @@ from app.auth.sessions import (
     clear_session_cookie,
     set_login_cookie,
     set_session_cookie,
+    token_matches,
 )
 from app.core.deps import SessionDep, SettingsDep
 from app.core.errors import Forbidden, LoupeError, NotFound
@@ -200,7 +200,7 @@ def callback(
         raise LoginExpired(
             "Your login took too long, or was started in another browser. Please log in again."
         )
-    if not state or not hmac.compare_digest(state, pending.state):
+    if not token_matches(state, pending.state):
         raise LoginStateMismatch(
             "This login could not be verified as the one your browser started. Please log in again."
         )
@@ -227,8 +227,7 @@ def logout(
     or a ``csrf_token`` form field, so other sites cannot log you out."""
     data = session_data(request)
     if data is not None:
-        sent = request.headers.get(CSRF_HEADER) or csrf_token or ""
-        if not sent or not hmac.compare_digest(sent, data.csrf):
+        if not token_matches(request.headers.get(CSRF_HEADER) or csrf_token, data.csrf):
             raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
         if service.end_sessions(session, user_id=data.user_id, epoch=data.epoch):
             session.commit()
@@ -294,7 +293,7 @@ def dev_login(
 ) -> Response:
     # The form's state must match its cookie, so another site cannot log you in as someone.
     pending = login_state_codec(request).read(request.cookies.get(LOGIN_COOKIE))
-    if pending is None or not state or not hmac.compare_digest(state, pending.state):
+    if pending is None or not token_matches(state, pending.state):
         raise LoginStateMismatch("The login form expired; open it again.")
     user = service.dev_login(session, username=username, admin_usernames=settings.admin_usernames)
     session.commit()

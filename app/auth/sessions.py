@@ -10,6 +10,7 @@ between ``/auth/login`` and ``/auth/callback``. It lives in the browser, not in 
 so any replica can finish a login another one started.
 """
 
+import hmac
 import secrets
 import time
 from dataclasses import dataclass
@@ -76,6 +77,12 @@ class SessionCodec:
         if not isinstance(epoch, int):
             return None, stamp
         return SessionData(user_id=raw["uid"], csrf=str(raw.get("csrf", "")), epoch=epoch), stamp
+
+
+def token_matches(sent: str | None, expected: str) -> bool:
+    """A CSRF token or OAuth state, compared in constant time; as bytes, since
+    ``hmac.compare_digest`` raises TypeError on non-ASCII text (a 500 instead of a refusal)."""
+    return bool(sent) and hmac.compare_digest(sent.encode(), expected.encode())
 
 
 @dataclass(frozen=True, slots=True)

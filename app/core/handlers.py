@@ -24,6 +24,14 @@ HTTP_CODES = {
     429: "rate_limited",
 }
 OUT_OF_RANGE = "A number in the request is out of range."
+# What the database refused, by SQLSTATE, in our words: its own message names column types and
+# enum types, and echoes the value.
+REFUSED_VALUES = {
+    "22003": OUT_OF_RANGE,
+    "22001": "A text in the request is too long.",
+    "22021": "A text in the request cannot contain NUL or invalid characters.",
+}
+NUL_TEXT = "A text in the request cannot contain NUL characters."
 
 
 def error_response(status: int, code: str, detail: str, headers: dict | None = None):
@@ -69,10 +77,13 @@ def _document_errors(schema: dict) -> None:
 
 
 def _refused_value(exc: DataError) -> str:
-    if getattr(exc.orig, "sqlstate", None) == "22003":
-        return OUT_OF_RANGE
-    reason = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else "invalid value"
-    return f"A value in the request cannot be stored: {reason}"
+    known = REFUSED_VALUES.get(getattr(exc.orig, "sqlstate", None) or "")
+    if known:
+        return known
+    # psycopg refuses NUL in text itself, before the server sees it, without a SQLSTATE.
+    if "NUL" in str(exc.orig):
+        return NUL_TEXT
+    return "A value in the request cannot be stored."
 
 
 def install(app: FastAPI) -> None:

@@ -210,14 +210,21 @@ async def _refuse(send: Send, exc: BodyTooLarge) -> None:
 
 
 def install(app: FastAPI, settings: Settings) -> None:
-    """Register both middlewares (the headers outermost, so a 413 carries them too)."""
+    """Register both middlewares. The headers wrap the whole stack, even Starlette's
+    ServerErrorMiddleware, which answers unhandled errors outside every added middleware:
+    so 500s carry them too, as do the 413s."""
     app.add_middleware(
         BodyLimitMiddleware, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
     )
     per_path = {app.docs_url: docs_policy(app)} if app.docs_url else {}
-    app.add_middleware(
-        SecurityHeadersMiddleware,
-        csp=app_policy(settings),
-        per_path=per_path,
-        hsts=settings.base_url.startswith("https://"),
-    )
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        return SecurityHeadersMiddleware(
+            build(),
+            csp=app_policy(settings),
+            per_path=per_path,
+            hsts=settings.base_url.startswith("https://"),
+        )
+
+    app.build_middleware_stack = build_with_headers  # type: ignore[method-assign]

@@ -62,8 +62,8 @@ def backup_sqlite(source: Path, target: Path, *, progress: Progress | None = Non
     if target.exists():
         raise BackupError(f"{target} already exists; choose another file.")
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _private_file(partial)
     src = sqlite3.connect(source, isolation_level=None, timeout=30)
     try:
         # Pin one snapshot for the whole copy: without it, every write by the server would
@@ -84,6 +84,13 @@ def backup_sqlite(source: Path, target: Path, *, progress: Progress | None = Non
         partial.unlink()
         raise BackupError(f"The copy failed its integrity check ({check}); nothing was kept.")
     partial.replace(target)
+
+
+def _private_file(path: Path) -> None:
+    """An empty file only its owner may read, for a backup to be written into: it holds every
+    vote, comment and username, and a shared host (Toolforge) has other users."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def _copy(src: sqlite3.Connection, target: Path, progress: Progress | None) -> None:
@@ -246,6 +253,7 @@ def backup_postgres(url: str, target: Path) -> None:
         raise BackupError(f"{target} already exists; choose another file.")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
+    _private_file(partial)  # pg_dump writes into it, keeping its mode
     dbname, env = _pg_target(url)
     done = subprocess.run(
         [pg_dump, "--format=custom", "--no-owner", "--no-privileges", f"--file={partial}", dbname],

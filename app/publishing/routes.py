@@ -1,3 +1,4 @@
+import hashlib
 from collections import OrderedDict
 
 from fastapi import APIRouter, Request
@@ -23,8 +24,8 @@ router = APIRouter(prefix="/campaigns/{campaign_id}", tags=["publishing"])
 public_router = APIRouter(prefix="/public", tags=["public"])
 
 PDF = {200: {"content": {"application/pdf": {}}, "description": "One page per award."}}
-# Public PDFs kept per process: published awards cannot change, and every miss fetches
-# each winner's photo from Commons again.
+# Public PDFs kept per process, by their content: every miss fetches each winner's photo
+# from Commons again.
 PDF_CACHE_SIZE = 16
 
 
@@ -138,15 +139,17 @@ def public_campaign(slug: str, session: SessionDep, settings: SettingsDep):
 def public_ceremony_pdf(slug: str, request: Request, session: SessionDep, settings: SettingsDep):
     """The printable ceremony, once the embargo has passed."""
     campaign = service.public_campaign_named(session, slug=slug, now=utcnow())
-    cache: OrderedDict[tuple, bytes] | None = getattr(request.app.state, "ceremony_pdfs", None)
+    cache: OrderedDict[str, bytes] | None = getattr(request.app.state, "ceremony_pdfs", None)
     if cache is None:
         cache = request.app.state.ceremony_pdfs = OrderedDict()
-    key = (campaign.id, campaign.publish_at)
+    page = service.results_page(
+        session, campaign=campaign, commons_api_url=settings.commons_api_url
+    )
+    # Keyed by what the PDF shows, not by the campaign: awards or names changed while
+    # unpublished, then published again at the same time, must not bring back the old PDF.
+    key = hashlib.sha256(page.model_dump_json().encode()).hexdigest()
     data = cache.get(key)
     if data is None:
-        page = service.results_page(
-            session, campaign=campaign, commons_api_url=settings.commons_api_url
-        )
         data = cache[key] = _render_pdf(request, settings, page)
         while len(cache) > PDF_CACHE_SIZE:
             cache.popitem(last=False)

@@ -99,14 +99,16 @@ def test_login_never_redirects_off_site_through_next(
     assert response.headers["location"] == "/"
 
 
+# Non-ASCII text made hmac.compare_digest raise: a 500 instead of the refusal.
+@pytest.mark.parametrize("state", ["attacker-chosen-state", "%C3%A9t%C3%A9"])
 def test_state_mismatch_is_refused_before_any_code_exchange(
-    client: TestClient, provider: OAuthProvider, db: Engine
+    client: TestClient, provider: OAuthProvider, db: Engine, state: str
 ):
     provider.add_user("Ivan Example")
     provider.login_as("Ivan Example")
     back = urlsplit(authorize(start_login(client)))
     query = parse_qs(back.query)
-    forged = f"/auth/callback?code={query['code'][0]}&state=attacker-chosen-state"
+    forged = f"/auth/callback?code={query['code'][0]}&state={state}"
     response = client.get(forged)
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")

@@ -215,3 +215,19 @@ def test_the_session_user_is_built_in_a_process_that_has_not_queried_yet():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "Ana\n"
+
+
+def test_a_csrf_token_with_non_ascii_characters_is_refused_not_a_crash(
+    app: FastAPI, settings: Settings, session: Session
+):
+    """hmac.compare_digest raises TypeError on non-ASCII text: that must be a 403, not a 500."""
+    user = make_user(session)
+    session.commit()
+    with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as client:
+        login(client, settings, user)
+        api = client.post("/api/campaigns", json={}, headers={CSRF_HEADER: b"\xe9t\xe9"})
+        assert api.status_code == 403, api.text
+        assert api.json()["error"] == "csrf_failed"
+        form = client.post("/auth/logout", data={"csrf_token": "été"})
+        assert form.status_code == 403
+        assert me(client) == user.username

@@ -88,3 +88,11 @@ def test_each_server_process_configures_its_own_logging(
         get_settings.cache_clear()
     assert isinstance(logging.getLogger().handlers[0].formatter, JsonFormatter)
     app.state.engine.dispose()
+
+
+def test_a_path_cannot_forge_text_log_lines(captured, client: TestClient):
+    stream = captured("text")
+    client.get("/api/x%0D%0A2026-12-01 INFO [-] loupe.access: GET /forged 200")
+    lines = stream.getvalue().splitlines()
+    assert not any(line.startswith("2026-12-01 INFO") for line in lines)
+    assert "/api/x\\r\\n2026-12-01" in lines[-1]

@@ -204,6 +204,13 @@ def test_a_backup_never_overwrites_a_file(databases, tmp_path: Path):
     assert (tmp_path / "taken.bak").read_text() == "keep me"
 
 
+def test_a_backup_is_readable_only_by_its_owner(databases, tmp_path: Path):
+    """It holds every vote, comment and username: not for the host's other users (Toolforge)."""
+    source = databases("source")
+    do_backup(source, tmp_path / "private.bak")
+    assert (tmp_path / "private.bak").stat().st_mode & 0o077 == 0
+
+
 @pytest.mark.skipif(TEST_DB != "sqlite", reason="SQLite files")
 def test_restore_refuses_what_is_not_a_loupe_backup(tmp_path: Path):
     (tmp_path / "notes.txt").write_text("not a database " * 100)

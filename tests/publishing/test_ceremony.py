@@ -239,3 +239,30 @@ def test_coordinators_print_and_rehearse_before_publication(client, settings, se
     assert [a["place"] for a in page["awards"]] == [1, 2, 3, None]
     assert page["awards"][0]["entry"]["srcset"].endswith("w")
     assert client.get(f"/api/public/campaigns/{campaign.slug}").status_code == 404
+
+
+def test_the_public_pdf_follows_awards_changed_while_unpublished(
+    client, settings, session: Session
+):
+    """Republishing at the same time after changing the awards must not serve the old PDF."""
+    coordinator, campaign = awarded(session)
+    when = utcnow() - timedelta(hours=1)
+    service.publish(session, campaign=campaign, publish_at=when, actor=coordinator)
+    session.commit()
+    photo_server(client.app)
+    url = f"/api/public/campaigns/{campaign.slug}/ceremony.pdf"
+    assert pdf_pages(client.get(url).content) == 4
+
+    service.unpublish(session, campaign=campaign, actor=coordinator)
+    kept = service.awards_of(session, campaign=campaign, commons_api_url=API)[0]
+    service.set_awards(
+        session,
+        campaign=campaign,
+        awards=[AwardIn(name="Only prize", place=1, round_entry_id=kept.round_entry_id)],
+        actor=coordinator,
+    )
+    service.publish(session, campaign=campaign, publish_at=when, actor=coordinator)
+    session.commit()
+    response = client.get(url)
+    assert pdf_pages(response.content) == 1
+    assert "Only prize" in pdf_subject(response.content)

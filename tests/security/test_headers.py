@@ -130,3 +130,17 @@ def test_hsts_only_over_https(settings: Settings, db: Engine):
     )
     with TestClient(behind) as client:
         assert client.get("/healthz").headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_an_unexpected_error_carries_the_headers_too(app: FastAPI):
+    """Starlette answers unhandled errors outside every added middleware."""
+
+    @app.get("/api/test-crash")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/test-crash")
+    assert response.status_code == 500
+    assert response.json()["error"] == "internal_error"
+    assert_common(response)

@@ -12,12 +12,13 @@ import re
 from itertools import product
 from typing import Any
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.core.config import Settings
-from app.models import Job
+from app.models import Award, Job
 from tests.factories import (
     make_campaign,
     make_entry,
@@ -109,6 +110,10 @@ def world(session: Session) -> dict[str, Any]:
     stranger_flag = make_flag(
         session, round_entry=b_entries[0], juror=stranger, note=secret("StrangerFlag")
     )
+    # An award in it, so its ceremony, rehearsal and exports have a winner to show.
+    session.add(
+        Award(campaign_id=foreign.id, name="First", place=1, entry_id=b_entries[0].entry_id)
+    )
     job = Job(
         kind="imports.run",
         payload={"round_id": round_b.id, "titles": [secret("JobTitle")]},
@@ -132,6 +137,7 @@ def world(session: Session) -> dict[str, Any]:
             "user_id": [other.id, stranger.id],
         },
         "hiding_rounds": {round_a.id, round_r.id},
+        "foreign": foreign.id,
     }
 
 
@@ -189,6 +195,13 @@ def walk(client: TestClient, world: dict[str, Any]) -> tuple[list[str], list[str
     return leaks, answered
 
 
+@pytest.fixture
+def client(client: TestClient) -> TestClient:
+    """Photos for the ceremony PDFs come from a Commons double that has none, not the network."""
+    client.app.state.commons_transport = httpx.MockTransport(lambda _: httpx.Response(404))  # type: ignore[attr-defined]
+    return client
+
+
 def test_a_juror_reads_nothing_of_other_jurors_or_hidden_fields(
     client: TestClient, settings: Settings, world: dict[str, Any]
 ):
@@ -212,4 +225,7 @@ def test_the_walk_finds_the_secrets_where_they_may_be_shown(
     text = "\n".join(leaks)
     for planted in ("OtherComment", "StrangerComment", "A0Uploader", "B0Title", "OtherFlagNote"):
         assert planted in text
+    # The coordinators' views of a campaign's winners are walked too.
+    for view in ("ceremony", "export/gallery.wiki"):
+        assert f"GET /api/campaigns/{world['foreign']}/{view}: ['SECRETB0Title" in text
     assert "other jurors' ids" in text or "hidden fields" in text
