@@ -48,6 +48,16 @@ export function t(key: string, ...params: ParameterType[]): string {
   return banana.i18n(key, ...params)
 }
 
+/** A count or measure in the current language's digits and separators (1,234 / 1.234 ...). */
+export function formatNumber(value: number, options?: Intl.NumberFormatOptions): string {
+  return new Intl.NumberFormat(current.value, options).format(value)
+}
+
+/** Names as a list in the current language ("A, B and C"). */
+export function formatList(items: readonly string[]): string {
+  return new Intl.ListFormat(current.value, { type: 'conjunction' }).format(items)
+}
+
 /**
  * Wrap user-supplied text (usernames, paths, file names) passed as a message parameter in
  * Unicode isolates, so e.g. a Latin username inside a Hebrew sentence keeps its order.
@@ -105,6 +115,8 @@ export function useI18n() {
   return {
     t,
     isolate,
+    formatNumber,
+    formatList,
     language,
     dir,
     setLanguage,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { availableLanguages, isolate, language, setLanguage, t } from '../../src/i18n'
+import { availableLanguages, formatList, formatNumber, isolate, language, setLanguage, t } from '../../src/i18n'
 import { autonym, directionOf, pickLanguage } from '../../src/i18n/languages'
 
 afterEach(async () => {
@@ -15,6 +15,13 @@ describe('messages', () => {
 
   it('wraps user text in Unicode isolates', () => {
     expect(isolate('Example')).toBe('\u2068Example\u2069')
+  })
+
+  it('formats numbers and lists in the current language', async () => {
+    expect(formatNumber(12345)).toBe('12,345')
+    expect(formatList(['Ama', 'Kofi', 'Esi'])).toBe('Ama, Kofi, and Esi')
+    await setLanguage('he')
+    expect(formatList(['Ama', 'Kofi'])).toBe('Ama ו-Kofi')
   })
 })
 

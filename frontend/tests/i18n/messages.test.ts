@@ -88,6 +88,26 @@ describe('message use in the code', () => {
     expect(unused).toEqual([])
   })
 
+  it('has no hard-coded words in templates', () => {
+    // Text nodes and static attributes people read; key caps (<kbd>Y</kbd>) are the keys' own names.
+    const found: string[] = []
+    for (const file of sourceFiles(root).filter((path) => path.endsWith('.vue'))) {
+      const template = /<template>([\s\S]*)<\/template>/.exec(readFileSync(file, 'utf8'))?.[1] ?? ''
+      const markup = template
+        .replace(/<!--[\s\S]*?-->/g, '')
+        .replace(/\{\{[\s\S]*?\}\}/g, '')
+        .replace(/\s[:@#v][\w:.#-]*="[^"]*"/g, '')
+        .replace(/<kbd\b[^>]*>\w<\/kbd>/g, '')
+      for (const [, text] of markup.matchAll(/>([^<>]*)</g)) {
+        if (/\p{L}/u.test(text!)) found.push(`${relative(root, file)}: ${text!.trim()}`)
+      }
+      for (const [, name, value] of markup.matchAll(/\s(aria-label|aria-description|title|placeholder|alt|label)="([^"]*)"/g)) {
+        if (/\p{L}/u.test(value!)) found.push(`${relative(root, file)}: ${name}="${value}"`)
+      }
+    }
+    expect(found).toEqual([])
+  })
+
   it('finds keys used in templates through $t', () => {
     // Guards the scan itself: a key known to be used only in a template must be found.
     expect(usedKeys.get('loupe-skip-to-content')).toBe('App.vue')

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Award } from '../../src/api/publishing'
-import { actionFor, buildSlides, move, revealOrder, upcomingPhotos, type Slide } from '../../src/components/public/ceremony'
+import { actionFor, arrowSymbols, buildSlides, move, revealOrder, upcomingPhotos, type Slide } from '../../src/components/public/ceremony'
 
 function award(id: number, place: number | null, withEntry = true): Award {
   return {
@@ -87,6 +87,16 @@ describe('keys', () => {
     ['Escape', 'exit'],
   ])('%j means %s', (k, action) => {
     expect(key(k)).toBe(action)
+  })
+
+  it('follows the reading direction with the arrows in a right-to-left language', () => {
+    const rtl = (k: string) => actionFor({ key: k, altKey: false, ctrlKey: false, metaKey: false }, 'rtl')
+    expect(rtl('ArrowLeft')).toBe('next')
+    expect(rtl('ArrowRight')).toBe('back')
+    expect(rtl(' ')).toBe('next')
+    expect(rtl('PageUp')).toBe('back')
+    expect(arrowSymbols('rtl')).toEqual({ next: '←', back: '→' })
+    expect(arrowSymbols('ltr')).toEqual({ next: '→', back: '←' })
   })
 
   it('leaves other keys and shortcuts with modifiers to the browser', () => {

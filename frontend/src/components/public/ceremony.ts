@@ -4,6 +4,7 @@
  * places from last to first, and a closing slide. Keys move through it.
  */
 import type { Award, WinnerEntry } from '../../api/publishing'
+import type { Direction } from '../../i18n/languages'
 
 export type ShownAward = Award & { entry: WinnerEntry }
 
@@ -35,10 +36,8 @@ export function buildSlides(awards: readonly Award[]): Slide[] {
 export type Action = 'next' | 'back' | 'first' | 'last' | 'fullscreen' | 'exit'
 
 const KEYS: Record<string, Action> = {
-  ArrowRight: 'next',
   ' ': 'next',
   PageDown: 'next',
-  ArrowLeft: 'back',
   PageUp: 'back',
   Home: 'first',
   End: 'last',
@@ -47,10 +46,24 @@ const KEYS: Record<string, Action> = {
   Escape: 'exit',
 }
 
+// The slides run in the reading direction: in a right-to-left language "next" is on the left.
+const ARROWS: Record<Direction, Record<string, Action>> = {
+  ltr: { ArrowRight: 'next', ArrowLeft: 'back' },
+  rtl: { ArrowLeft: 'next', ArrowRight: 'back' },
+}
+
+/** The arrows for next and back, as the keyboard help shows them. */
+export function arrowSymbols(direction: Direction): { next: string; back: string } {
+  return direction === 'rtl' ? { next: '←', back: '→' } : { next: '→', back: '←' }
+}
+
 /** What a key press does in the slideshow; null for keys it leaves alone. */
-export function actionFor(event: Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'metaKey'>): Action | null {
+export function actionFor(
+  event: Pick<KeyboardEvent, 'key' | 'altKey' | 'ctrlKey' | 'metaKey'>,
+  direction: Direction = 'ltr',
+): Action | null {
   if (event.altKey || event.ctrlKey || event.metaKey) return null
-  return KEYS[event.key] ?? null
+  return ARROWS[direction][event.key] ?? KEYS[event.key] ?? null
 }
 
 /** The slide index after `action`, kept within the show; other actions stay put. */

@@ -41,7 +41,8 @@ export function advanceText(round: Pick<RoundReport, 'advancing_rule' | 'status'
   const rule = round.advancing_rule
   // Only a coordinator's rehearsal shows rounds still being judged.
   if (!rule) return t(round.status === 'finalized' ? 'loupe-public-advance-final' : 'loupe-public-advance-running')
-  if (rule.rule === 'top_n') return t('loupe-public-advance-top-n', rule.value, rule.advanced)
+  // $2 is read by {{PLURAL}}, so it goes in as a number.
+  if (rule.rule === 'top_n') return t('loupe-public-advance-top-n', new Intl.NumberFormat(language).format(rule.value), rule.advanced)
   // Scores are on the 0–1 scale of every vote method; two decimals are what juries quote.
   const score = new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(rule.value)
   return t('loupe-public-advance-min-score', score, rule.advanced)

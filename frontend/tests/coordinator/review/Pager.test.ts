@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest'
 import Pager from '../../../src/components/coordinator/review/Pager.vue'
 import { i18n } from '../../../src/i18n'
 
-function pager(bottom: boolean) {
+function pager(bottom: boolean, total = 25) {
   return mount(Pager, {
-    props: { offset: 0, limit: 10, total: 25, shown: 10, testid: 'p', bottom },
+    props: { offset: 0, limit: 10, total, shown: 10, testid: 'p', bottom },
     global: { plugins: [i18n] },
   })
 }
@@ -22,5 +22,9 @@ describe('Pager', () => {
     expect(bottom.get('nav').attributes('aria-label')).toBe('Pages, below the list')
     expect(bottom.get('[data-testid="p-range"]').attributes('role')).toBeUndefined()
     expect(bottom.get('[data-testid="p-range"]').text()).toContain('25')
+  })
+
+  it('shows the numbers in the reader\'s locale', () => {
+    expect(pager(false, 12345).get('[data-testid="p-range"]').text()).toBe('1–10 of 12,345')
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { EligibilityRules } from '../../../src/api/rounds'
-import { formOf, rulesOf } from '../../../src/components/coordinator/review/rules'
+import { formOf, ruleLabel, rulesOf } from '../../../src/components/coordinator/review/rules'
 
 const rules: EligibilityRules = {
   window: true,
@@ -27,5 +27,13 @@ describe('eligibility rules form', () => {
     expect(rulesOf({ ...formOf(rules), minMegapixels: '-1' })).toBeNull()
     expect(rulesOf({ ...formOf(rules), minMegapixels: '1001' })).toBeNull()
     expect(rulesOf({ ...formOf(rules), minMegapixels: 'big' })).toBeNull()
+  })
+})
+
+describe('rule names', () => {
+  it('names known rules from the messages and falls back to the server label for new ones', () => {
+    expect(ruleLabel({ code: 'resolution', label: 'server text' })).toBe('Resolution below the minimum')
+    expect(ruleLabel({ code: 'staff_upload', label: 'server text' })).toBe('Uploaded by a juror, coordinator or organizer')
+    expect(ruleLabel({ code: 'future_rule', label: 'Some new rule' })).toBe('Some new rule')
   })
 })

@@ -1,5 +1,22 @@
 /** The eligibility rules form: the round's rules as editable text and back. */
 import type { EligibilityRules } from '../../../api/rounds'
+import { t } from '../../../i18n'
+
+// The server's rule codes (app/eligibility/rules.py); its English labels are only a fallback.
+const RULE_KEYS: Record<string, string> = {
+  window: 'loupe-coord-round-rule-window',
+  resolution: 'loupe-review-rule-resolution',
+  file_type: 'loupe-review-rule-file-type',
+  staff_upload: 'loupe-coord-round-rule-staff',
+  deleted: 'loupe-coord-round-rule-deleted',
+  reupload: 'loupe-coord-round-rule-reuploads',
+}
+
+/** An eligibility rule's name in the reader's language (the server's label for a code we don't know). */
+export function ruleLabel(rule: { code: string; label: string }): string {
+  const key = RULE_KEYS[rule.code]
+  return key ? t(key) : rule.label
+}
 
 export interface RulesForm {
   window: boolean
