@@ -3,6 +3,7 @@
 import asyncio
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import TypeVar
@@ -11,7 +12,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BUSY_TIMEOUT_MS = 30_000
 # Each attempt to begin a write sleeps 1, 2, 5, then 2 ms (SQLite's steps) before retrying.
@@ -96,17 +97,21 @@ _sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="BEGIN IMMED
 class WriteTurns:
     """ASGI middleware for SQLite: API reads go beside writers, API writes take turns.
 
-    GET and HEAD requests to the API begin their transactions deferred, so they read beside
-    writers (WAL) instead of queueing for the write lock. Such routes must not write: a
-    deferred transaction that has read cannot take the write lock once another writer has
-    committed. (The only GET that writes, the login callback, is outside /api.)
+    GET and HEAD requests to the API and the health check begin their transactions deferred,
+    so they read beside writers (WAL) instead of queueing for the write lock. Such routes must
+    not write: a deferred transaction that has read cannot take the write lock once another
+    writer has committed. (The only GET that writes, the login callback, is outside /api.)
 
     Every other API request holds the write lock from its first query (the session user)
     to its end, so SQLite runs them one at a time anyway; here they wait for their turn on
     the event loop, in arrival order, before they start. Waiting in the busy handler instead
     costs a pool thread each, and late comers overtake writers that have waited long enough
-    to sleep in long steps. Bodies larger than ``MAX_TURN_BODY`` (imports) are not held up
-    by a slow upload: they skip the queue and meet the busy handler, as other processes do.
+    to sleep in long steps.
+
+    Nothing that depends on the client happens during a turn: the body is received before
+    it, and the response is kept until after it, so a slow (or stalled) client holds up only
+    itself. Bodies larger than ``MAX_TURN_BODY`` (imports) skip the queue and meet the busy
+    handler, as other processes do.
     """
 
     MAX_TURN_BODY = 64 * 1024
@@ -116,16 +121,30 @@ class WriteTurns:
         self.sqlite = is_sqlite(engine)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self.sqlite or scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        if not self.sqlite or scope["type"] != "http":
             await self.app(scope, receive, send)
-        elif scope["method"] in ("GET", "HEAD"):
+        elif scope["method"] in ("GET", "HEAD") and _reads(scope["path"]):
             _sqlite_begin.set("BEGIN")
             await self.app(scope, receive, send)
-        elif self._small(scope):
-            async with _turn():
-                await self.app(scope, receive, send)
-        else:
+        elif not scope["path"].startswith("/api/") or not self._small(scope):
             await self.app(scope, receive, send)
+        else:
+            received, whole = await self._receive_body(receive)
+            replay = _replay(received, receive)
+            if not whole:  # no Content-Length (HTTP/2), and larger than a turn takes
+                await self.app(scope, replay, send)
+                return
+            kept: list[Message] = []
+
+            async def keep(message: Message) -> None:
+                kept.append(message)
+
+            try:
+                async with _turn():
+                    await self.app(scope, replay, keep)
+            finally:
+                for message in kept:
+                    await send(message)
 
     def _small(self, scope: Scope) -> bool:
         for name, value in scope["headers"]:
@@ -134,6 +153,36 @@ class WriteTurns:
             if name == b"transfer-encoding":
                 return False
         return True
+
+    async def _receive_body(self, receive: Receive) -> tuple[list[Message], bool]:
+        """The request's messages up to the end of its body (or the client's disconnect), and
+        whether that came within ``MAX_TURN_BODY`` bytes."""
+        received: list[Message] = []
+        size = 0
+        while True:
+            message = await receive()
+            received.append(message)
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                return received, True
+            size += len(message.get("body", b""))
+            if size > self.MAX_TURN_BODY:
+                return received, False
+
+
+def _reads(path: str) -> bool:
+    """Whether GET and HEAD requests to the path only read: the API's, and the health check
+    (which, begun IMMEDIATE, would wait behind a long write up to the busy timeout, and the
+    instance would look dead meanwhile)."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def _replay(received: list[Message], receive: Receive) -> Receive:
+    pending = deque(received)
+
+    async def replay() -> Message:
+        return pending.popleft() if pending else await receive()
+
+    return replay
 
 
 # One queue of writers per event loop (tests run several).

@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, Request
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,13 +21,16 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     Async on purpose: a sync dependency with ``yield`` costs two thread-pool hops, and neither
     end needs one. Opening a session does no I/O (it takes a connection at its first
     statement), nor does closing one whose work was committed; only a rollback goes to the
-    thread pool."""
+    thread pool, shielded: a cancelled request (the client went away) must still end its
+    transaction, or its connection, and on SQLite the write lock, stay taken until the
+    garbage collector finds the session."""
     session = Session(request.app.state.engine, expire_on_commit=False)
     try:
         yield session
     finally:
         if session.in_transaction():
-            await run_in_threadpool(session.close)
+            with CancelScope(shield=True):
+                await run_in_threadpool(session.close)
         else:
             session.close()
 
