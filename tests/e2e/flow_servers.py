@@ -8,21 +8,19 @@ subprocess with its own SQLite database and background jobs in the server.
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 
 from app.auth.double import OAuthProvider
 from app.commons.double import CommonsStore, create_app, serve_in_thread
+from tests.e2e.servers import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 CATEGORY = "Images from Wiki Loves Flow 2026"
@@ -72,12 +70,6 @@ class Flow:
         page.get_by_role("banner").get_by_text(username, exact=True).wait_for()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def seed_commons(store: CommonsStore) -> None:
     """People with matching Commons and Wikimedia ids, and a category of photos."""
     for n, name in enumerate([ADMIN, COORDINATOR, *JURORS, *PHOTOGRAPHERS]):
@@ -107,7 +99,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
     with ExitStack() as stack:
         commons = stack.enter_context(serve_in_thread(create_app(store)))
         oauth = stack.enter_context(serve_in_thread(provider.app))
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         env = {
             **os.environ,
@@ -130,14 +122,5 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flow]:
         )
         stack.callback(server.wait, 15)
         stack.callback(server.terminate)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None, "loupe serve exited"
-            assert time.monotonic() < deadline, "loupe serve did not start"
-            time.sleep(0.1)
+        wait_until_healthy(base, server, seconds=60, name="loupe serve")
         yield Flow(base=base, provider=provider, store=store, env=env)

@@ -12,6 +12,16 @@ def log_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-d
     page.wait_for_url(re.compile(r"^[^?]*/my/rounds$"))  # not the form, whose ?next= ends so
 
 
+def open_voting(page) -> int:  # type: ignore[no-untyped-def]
+    """From my rounds, open the round open for voting (past its directions); its id."""
+    open_round = page.get_by_test_id("juror-round-card").filter(has_text="open for voting")
+    open_round.get_by_test_id("round-action").click()
+    if page.get_by_test_id("start-voting").count():
+        page.get_by_test_id("start-voting").click()
+    page.wait_for_url(re.compile(r".*/my/rounds/(\d+)/vote$"))
+    return int(re.search(r"/my/rounds/(\d+)/vote", page.url).group(1))
+
+
 def votes_of(page, base: str, round_id: int) -> int:  # type: ignore[no-untyped-def]
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     response = httpx.get(f"{base}/api/rounds/{round_id}/votes", cookies=cookies)
@@ -21,12 +31,7 @@ def votes_of(page, base: str, round_id: int) -> int:  # type: ignore[no-untyped-
 
 def test_a_juror_votes_with_the_keyboard_and_the_votes_are_stored(page, demo_server):  # type: ignore[no-untyped-def]
     log_in(page, demo_server, "Demo Juror Kofi")
-    open_round = page.get_by_test_id("juror-round-card").filter(has_text="open for voting")
-    open_round.get_by_test_id("round-action").click()
-    if page.get_by_test_id("start-voting").count():
-        page.get_by_test_id("start-voting").click()
-    page.wait_for_url(re.compile(r".*/my/rounds/(\d+)/vote$"))
-    round_id = int(re.search(r"/my/rounds/(\d+)/vote", page.url).group(1))
+    round_id = open_voting(page)
     before = votes_of(page, demo_server, round_id)
 
     photo = page.get_by_test_id("juror-photo")

@@ -1,11 +1,9 @@
 """The browser loses the network while a juror votes: the vote is kept, the juror is told it
 is waiting, and it is saved once the network is back."""
 
-import re
-
 import httpx
 
-from tests.e2e.test_juror import log_in
+from tests.e2e.test_juror import log_in, open_voting
 
 
 def my_votes(page, base: str, round_id: int) -> dict[int, int]:  # type: ignore[no-untyped-def]
@@ -18,12 +16,7 @@ def my_votes(page, base: str, round_id: int) -> dict[int, int]:  # type: ignore[
 
 def test_a_vote_cast_offline_waits_and_is_saved_when_back_online(page, demo_server):  # type: ignore[no-untyped-def]
     log_in(page, demo_server, "Demo Juror Esi")
-    open_round = page.get_by_test_id("juror-round-card").filter(has_text="open for voting")
-    open_round.get_by_test_id("round-action").click()
-    if page.get_by_test_id("start-voting").count():
-        page.get_by_test_id("start-voting").click()
-    page.wait_for_url(re.compile(r".*/my/rounds/(\d+)/vote$"))
-    round_id = int(re.search(r"/my/rounds/(\d+)/vote", page.url).group(1))
+    round_id = open_voting(page)
     before = my_votes(page, demo_server, round_id)
     photo = page.get_by_test_id("juror-photo")
     page.wait_for_function("el => el.complete && el.naturalWidth > 0", arg=photo.element_handle())
