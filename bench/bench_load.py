@@ -11,46 +11,19 @@ and no other vote may be there; any failed request or mismatch exits with status
 import argparse
 import asyncio
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 from collections import Counter
 
-import httpx
 from sqlalchemy import select
 from sqlmodel import Session
 
 from app.auth.sessions import SessionCodec
 from app.models import Round, User, Vote
 from app.rounds import service
-from bench.bench_voting import SECRET, Connection, free_port
+from bench.bench_voting import SECRET, Connection, free_port, start_server
 from bench.common import fresh_engine, make_contest, percentile
-
-
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "LOUPE_DATABASE_URL": url,
-        "LOUPE_SECRET_KEY": SECRET,
-        "LOUPE_ENV": "test",
-        "LOUPE_JOBS_IN_SERVER": "false",
-        "LOUPE_LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-auto-migrate"]
-    if workers > 1:
-        command += ["--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
 
 
 class Log:
