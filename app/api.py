@@ -23,6 +23,7 @@ def include_routers(app: FastAPI) -> None:
     from app.results.routes import router as results_router
     from app.rounds.routes import router as rounds_router
     from app.users.routes import router as users_router
+    from app.voting.routes import add_busiest_routes
     from app.voting.routes import router as voting_router
 
     # Every route here needs a session, and a CSRF token unless it is GET/HEAD/OPTIONS.
@@ -44,6 +45,7 @@ def include_routers(app: FastAPI) -> None:
     public = APIRouter(prefix="/api")
     public.include_router(public_results_router)
 
+    add_busiest_routes(app.router, prefix="/api")  # first: matched at the top, and quickly
     app.include_router(public)
     app.include_router(private)
 

@@ -70,6 +70,14 @@ def _session_user(session: Session, data: SessionData) -> User | None:
     return user
 
 
+def session_user(session: Session, data: SessionData) -> User:
+    """``_session_user`` for routes that take ``Caller``: 401 unless the session is current."""
+    user = _session_user(session, data)
+    if user is None:
+        raise NotAuthenticated("You need to log in.")
+    return user
+
+
 # Async, with the one query in the thread pool: a sync dependency costs a thread-pool hop even
 # for requests that need no query (anonymous ones, the CSRF check).
 async def optional_user(request: Request, session: SessionDep) -> User | None:
@@ -77,20 +85,33 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
     return await run_in_threadpool(_session_user, session, data) if data else None
 
 
-async def current_user(request: Request, session: SessionDep) -> User:
-    """The logged-in user; state-changing requests must also carry the session's CSRF token."""
+def _caller(request: Request) -> SessionData:
     data = session_data(request)
-    user = await run_in_threadpool(_session_user, session, data) if data else None
-    if data is None or user is None:
+    if data is None:
         raise NotAuthenticated("You need to log in.")
     if request.method not in SAFE_METHODS and not token_matches(
         request.headers.get(CSRF_HEADER), data.csrf
     ):
         raise Forbidden("Missing or wrong CSRF token.", code="csrf_failed")
-    return user
+    return data
+
+
+async def current_user(request: Request, session: SessionDep) -> User:
+    """The logged-in user; state-changing requests must also carry the session's CSRF token."""
+    data = _caller(request)
+    return await run_in_threadpool(session_user, session, data)
+
+
+async def caller(request: Request) -> SessionData:
+    """What ``current_user`` checks without a query: a signed, unexpired session cookie, and
+    the CSRF token on state-changing requests. For the jurors' busiest routes only, which must
+    call ``session_user`` in their own database work before anything else: one thread-pool
+    call and no query of their own for the user (decision 0009)."""
+    return _caller(request)
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+Caller = Annotated[SessionData, Depends(caller)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 

@@ -4,14 +4,16 @@ import asyncio
 import sqlite3
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import configure_mappers
 from sqlmodel import Session, SQLModel
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 BUSY_TIMEOUT_MS = 30_000
@@ -58,8 +60,17 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         raw = conn.connection.dbapi_connection
+        # Work on the event loop must never wait for a lock (run_db): without a busy timeout
+        # SQLite answers SQLITE_BUSY at once instead.
+        timeout = 0 if _on_loop.get() else BUSY_TIMEOUT_MS
+        info = conn.connection.info
+        if info.get("busy_timeout", BUSY_TIMEOUT_MS) != timeout:
+            raw.execute(f"PRAGMA busy_timeout={timeout}")
+            info["busy_timeout"] = timeout
         if _sqlite_begin.get() == "BEGIN":
             raw.execute("BEGIN")
+        elif timeout == 0:
+            raw.execute("BEGIN IMMEDIATE")
         else:
             _begin_immediate(raw)
 
@@ -81,12 +92,48 @@ def _begin_immediate(raw: sqlite3.Connection) -> None:
                 raw.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as error:
-                code = getattr(error, "sqlite_errorcode", None) or 0
-                busy = code & 0xFF == sqlite3.SQLITE_BUSY
-                if not busy or time.monotonic() > deadline:
+                if not _busy(error) or time.monotonic() > deadline:
                     raise
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+# Whether the current database work runs on the event loop (run_db).
+_on_loop: ContextVar[bool] = ContextVar("sqlite_on_loop", default=False)
+
+T = TypeVar("T")
+
+
+async def run_db(session: Session, work: Callable[[], T]) -> T:
+    """Run a request's database work, one transaction that ``work`` ends itself.
+
+    On SQLite it runs on the event loop: a thread-pool call costs two thread switches, a fifth
+    of a vote's CPU (decision 0009), and SQLite answers from memory with nothing to wait for,
+    as long as no other process holds its write lock (this process's writers take turns,
+    WriteTurns). When one does, SQLite says so at once (no busy timeout on the loop); the
+    work is rolled back and runs again in the thread pool, where it waits its turn. So
+    ``work`` must do nothing but database work in ``session`` before its commit. On PostgreSQL every
+    statement is a round trip to the server: it runs in the thread pool.
+    """
+    if not is_sqlite(session.get_bind()):
+        return await run_in_threadpool(work)
+    token = _on_loop.set(True)
+    try:
+        return work()
+    except (OperationalError, sqlite3.OperationalError) as error:
+        # Raised by the driver itself at BEGIN (our "begin" hook), wrapped by SQLAlchemy later.
+        if not _busy(getattr(error, "orig", error)):
+            raise
+        session.rollback()
+        session.expunge_all()
+    finally:
+        _on_loop.reset(token)
+    return await run_in_threadpool(work)
+
+
+def _busy(error: BaseException | None) -> bool:
+    code = getattr(error, "sqlite_errorcode", None) or 0
+    return code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 # How SQLite transactions begin in the current context (a request, or the thread pool's copy

@@ -1,19 +1,20 @@
 """Juror routes: my rounds, my task queue, votes, ranking ballots and flags.
 
 Every route but ``/my/rounds`` takes the round through ``JurorRound`` (404 for an unknown
-round, 403 unless I am an active juror of it), except casting a vote, whose one read checks the
-same (see decision 0005). Routes holding entries serialize with ``exclude_unset`` so that what a
-round hides from jurors is absent from the JSON.
+round, 403 unless I am an active juror of it), except the two busiest, fetching tasks and
+voting, which check the same in their one database call (decisions 0005 and 0009). Routes
+holding entries serialize with ``exclude_unset`` so that what a round hides from jurors is
+absent from the JSON.
 """
 
 from fastapi import APIRouter, Query, status
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
-from app.auth.deps import CurrentUser
-from app.auth.permissions import JurorRound
+from app.auth.deps import Caller, CurrentUser, session_user
+from app.auth.permissions import JurorRound, juror_round
+from app.auth.sessions import SessionData
+from app.core.db import run_db
 from app.core.deps import SessionDep
-from app.models import Round, User
 from app.voting import service
 from app.voting.schemas import (
     Ballot,
@@ -37,23 +38,25 @@ def list_my_rounds(user: CurrentUser, session: SessionDep):
     return service.my_rounds(session, juror=user)
 
 
-@router.get("/rounds/{round_id}/tasks", response_model=TaskBatch, response_model_exclude_unset=True)
 async def next_tasks(
-    round_: JurorRound,
-    user: CurrentUser,
+    round_id: int,
+    caller: Caller,
     session: SessionDep,
     limit: int = Query(default=10, ge=1, le=service.MAX_BATCH),
-):
-    """My next open tasks in my order. 409 unless the round is active (``round_paused`` while
-    it is paused) and for ranking rounds, which use ``/ranking``."""
-    # Like ``cast_vote``: one thread-pool call, which also ends the read transaction so that
-    # closing the session needs none.
-    return await run_in_threadpool(_next_tasks, session, round_=round_, juror=user, limit=limit)
+) -> TaskBatch:
+    """My next open tasks in my order. 404 for an unknown round, 403 unless I am an active
+    juror of it; 409 unless the round is active (``round_paused`` while it is paused) and for
+    ranking rounds, which use ``/ranking``."""
+    return await run_db(
+        session, lambda: _next_tasks(session, round_id=round_id, caller=caller, limit=limit)
+    )
 
 
-def _next_tasks(session: Session, *, round_: Round, juror: User, limit: int) -> TaskBatch:
+def _next_tasks(session: Session, *, round_id: int, caller: SessionData, limit: int) -> TaskBatch:
+    juror = session_user(session, caller)
+    round_ = juror_round(round_id, juror, session)
     batch = service.next_tasks(session, round=round_, juror=juror, limit=limit)
-    session.commit()
+    session.commit()  # ends the read transaction
     return batch
 
 
@@ -64,27 +67,28 @@ def skip_task(round_: JurorRound, task_id: int, user: CurrentUser, session: Sess
     session.commit()
 
 
-@router.put("/rounds/{round_id}/votes/{round_entry_id}", response_model=VotePublic)
 async def cast_vote(
-    round_id: int, round_entry_id: int, data: VoteIn, user: CurrentUser, session: SessionDep
-):
+    round_id: int, round_entry_id: int, data: VoteIn, caller: Caller, session: SessionDep
+) -> VotePublic:
     """Cast or change my vote on an entry (yes/no: 0 or 1; rating: 1 to 5). Sending the same
     vote again changes nothing; a change keeps the old value in the vote's history. 404 for
     an unknown round, 403 unless I am an active juror of it."""
-    # Async with one thread-pool call for the database work: a sync route costs one hop for
-    # itself and another for checking its response model (decision 0005).
-    return await run_in_threadpool(
-        _cast_vote, session, round_id=round_id, juror=user, round_entry_id=round_entry_id, data=data
+    return await run_db(
+        session,
+        lambda: _cast_vote(
+            session, round_id=round_id, caller=caller, round_entry_id=round_entry_id, data=data
+        ),
     )
 
 
 def _cast_vote(
-    session: Session, *, round_id: int, juror: User, round_entry_id: int, data: VoteIn
+    session: Session, *, round_id: int, caller: SessionData, round_entry_id: int, data: VoteIn
 ) -> VotePublic:
     vote = service.vote_in_round(
         session,
         round_id=round_id,
-        juror=juror,
+        juror_id=caller.user_id,
+        session_epoch=caller.epoch,
         round_entry_id=round_entry_id,
         value=data.value,
         comment=data.comment,
@@ -92,6 +96,28 @@ def _cast_vote(
     )
     session.commit()
     return VotePublic.model_validate(vote)
+
+
+def add_busiest_routes(router: APIRouter, *, prefix: str) -> None:
+    """Fetching tasks and voting, the requests jurors make hundreds of times an hour, on the
+    app's own router: FastAPI walks nested routers at every request, which cost more than the
+    vote's own queries. Both check the session themselves (``Caller``), each in its one
+    database call (decision 0009)."""
+    router.add_api_route(
+        f"{prefix}/rounds/{{round_id}}/tasks",
+        next_tasks,
+        methods=["GET"],
+        response_model=TaskBatch,
+        response_model_exclude_unset=True,
+        tags=["voting"],
+    )
+    router.add_api_route(
+        f"{prefix}/rounds/{{round_id}}/votes/{{round_entry_id}}",
+        cast_vote,
+        methods=["PUT"],
+        response_model=VotePublic,
+        tags=["voting"],
+    )
 
 
 @router.delete("/rounds/{round_id}/votes/{round_entry_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -32,7 +32,7 @@ from sqlmodel import Session, col
 from app.auth.permissions import juror_round
 from app.commons.thumbs import srcset, thumb_url
 from app.core.db import loaded
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
 from app.models import (
     Campaign,
     Entry,
@@ -208,6 +208,7 @@ _entries = Entry.__table__  # type: ignore[attr-defined]
 _rounds = Round.__table__  # type: ignore[attr-defined]
 _jury = RoundJuror.__table__  # type: ignore[attr-defined]
 _changes = VoteChange.__table__  # type: ignore[attr-defined]
+_users = User.__table__  # type: ignore[attr-defined]
 _open = TaskStatus.open.value
 
 _SLOT = (
@@ -228,10 +229,10 @@ _SLOT = (
         _tasks.c.juror_id == bindparam("juror_id"),
     )
 )
-# A vote's one read: my task with its vote, and what the juror routes would check first (the
-# round's state, my place on its jury). The share lock on the round's row (PostgreSQL; SQLite
-# runs one writer at a time anyway) makes a vote wait for a concurrent finalization and then
-# see it, so no vote lands after the results were frozen.
+# A vote's one read: my task with its vote, and what the juror routes would check first (my
+# session's epoch, the round's state, my place on its jury). The share lock on the round's row
+# (PostgreSQL; SQLite runs one writer at a time anyway) makes a vote wait for a concurrent
+# finalization and then see it, so no vote lands after the results were frozen.
 _VOTE_SLOT = (
     select(
         _tasks.c.id.label("task_id"),
@@ -240,10 +241,12 @@ _VOTE_SLOT = (
         _rounds.c.status.label("round_status"),
         _rounds.c.vote_method,
         _jury.c.active.label("on_jury"),
+        _users.c.session_epoch,
         *(column.label(f"vote_{column.name}") for column in _votes.c),
     )
     .select_from(
         _tasks.join(_rounds, _rounds.c.id == _tasks.c.round_id)
+        .join(_users, _users.c.id == _tasks.c.juror_id)
         .join(
             _jury,
             (_jury.c.round_id == _tasks.c.round_id) & (_jury.c.user_id == _tasks.c.juror_id),
@@ -515,7 +518,7 @@ def cast_vote(
     return vote_in_round(
         session,
         round_id=round.id,
-        juror=juror,
+        juror_id=juror.id,
         round_entry_id=round_entry_id,
         value=value,
         comment=comment,
@@ -527,25 +530,32 @@ def vote_in_round(
     session: Session,
     *,
     round_id: int,
-    juror: User,
+    juror_id: int,
     round_entry_id: int,
     value: int,
     comment: str | None = None,
     favourite: bool | None = None,
+    session_epoch: int | None = None,
 ) -> Vote:
     """``cast_vote`` in a round known by its id, as the vote route calls it: the vote's one
     read also checks what ``JurorRound`` would (404 for an unknown round, 403 unless I am an
-    active juror of it), so the hot path costs no query for them."""
+    active juror of it), so the hot path costs no query for them. With ``session_epoch``, the
+    route's session (``Caller``), it also checks what ``current_user`` would: 401 unless that
+    is still the juror's epoch (decision 0009)."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(f"A vote is a whole number, got {value!r}.", code="invalid_vote")
     connection = session.connection()
     for _ in range(_ATTEMPTS):
         row = connection.execute(
             _VOTE_SLOT,
-            {"round_id": round_id, "round_entry_id": round_entry_id, "juror_id": juror.id},
+            {"round_id": round_id, "round_entry_id": round_entry_id, "juror_id": juror_id},
         ).first()
-        if row is None or not row.on_jury:
-            # Say why as the juror routes do: no such round, not on its jury, not open.
+        if row is None or not row.on_jury or _revoked(row.session_epoch, session_epoch):
+            # Say why as the juror routes do: no session, no such round, not on its jury, not
+            # open.
+            juror = session.get(User, juror_id)
+            if juror is None or _revoked(juror.session_epoch, session_epoch):
+                raise NotAuthenticated("You need to log in.")
             round = juror_round(round_id, juror, session)
             _require_active(round)
             _require_entry_by_entry(round)
@@ -564,7 +574,7 @@ def vote_in_round(
                 task_id=row.task_id,
                 round_id=round_id,
                 round_entry_id=round_entry_id,
-                juror_id=juror.id,
+                juror_id=juror_id,
                 value=value,
                 comment=comment or "",
                 favourite=bool(favourite),
@@ -592,6 +602,10 @@ def vote_in_round(
     raise Conflict(
         "Your vote on this entry kept changing at the same time; try again.", code="vote_race"
     )
+
+
+def _revoked(epoch: int, session_epoch: int | None) -> bool:
+    return session_epoch is not None and epoch != session_epoch
 
 
 def _insert_vote(
