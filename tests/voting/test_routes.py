@@ -1,5 +1,7 @@
 """The juror routes from the outside: who may call them, and what goes over the wire."""
 
+import sqlite3
+import threading
 import time
 
 import pytest
@@ -358,3 +360,55 @@ def test_on_sqlite_my_queue_is_read_while_another_writer_holds_the_lock(client, 
     assert response.status_code == 200
     assert len(response.json()["tasks"]) == 2
     assert waited < 5  # a read queued behind the writer would wait out the 30 s busy timeout
+
+
+def test_an_ended_session_cannot_fetch_tasks_or_vote(client, settings, session):
+    """The two busiest routes check the session in their own query (decision 0009): a cookie
+    whose epoch was revoked is refused like everywhere else, and casts nothing."""
+    scene = make_scene(session, entries=2)
+    session.commit()
+    csrf = login(client, settings, scene.juror)
+    scene.juror.session_epoch += 1  # as logout or an admin's "end sessions" does
+    session.commit()
+    base = f"/api/rounds/{scene.round.id}"
+    for method, url, body in [
+        ("GET", f"{base}/tasks", None),
+        ("PUT", f"{base}/votes/{scene.entries[0].id}", {"value": 1}),
+        ("PUT", f"{base}/votes/999999", {"value": 1}),  # no task: still 401 first
+    ]:
+        response = call(client, method, url, body, csrf)
+        assert response.status_code == 401, (method, url, response.text)
+        assert response.json()["error"] == "not_authenticated"
+    assert vote_count(session) == 0
+
+
+def test_on_sqlite_a_vote_waits_for_another_process_holding_the_write_lock(
+    client, settings, session
+):
+    """Votes run on the event loop only while nothing would wait (decision 0009); when another
+    process holds SQLite's write lock, the vote waits for it in the thread pool and is stored
+    once, instead of failing or blocking the server."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's one write lock")
+    scene = make_scene(session, entries=1)
+    session.commit()
+    csrf = login(client, settings, scene.juror)
+    url = f"/api/rounds/{scene.round.id}/votes/{scene.entries[0].id}"
+    other = sqlite3.connect(session.get_bind().url.database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        done = []
+        voter = threading.Thread(
+            target=lambda: done.append(call(client, "PUT", url, {"value": 1}, csrf))
+        )
+        voter.start()
+        voter.join(0.5)
+        assert voter.is_alive() and not done  # waiting for the lock, not refused
+        # Meanwhile the server still answers reads (the event loop is not blocked).
+        assert client.get(f"/api/rounds/{scene.round.id}/tasks").status_code == 200
+        other.execute("COMMIT")
+        voter.join(10)
+    finally:
+        other.close()
+    assert done[0].status_code == 200, done[0].text
+    assert vote_count(session) == 1
