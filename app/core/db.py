@@ -1,6 +1,8 @@
 """Engine and session factory for SQLite (embedded default) and PostgreSQL (scale-out)."""
 
 import asyncio
+import fcntl
+import os
 import sqlite3
 import time
 from collections import deque
@@ -108,15 +110,21 @@ async def run_db(session: Session, work: Callable[[], T]) -> T:
     """Run a request's database work, one transaction that ``work`` ends itself.
 
     On SQLite it runs on the event loop: a thread-pool call costs two thread switches, a fifth
-    of a vote's CPU (decision 0009), and SQLite answers from memory with nothing to wait for,
-    as long as no other process holds its write lock (this process's writers take turns,
-    WriteTurns). When one does, SQLite says so at once (no busy timeout on the loop); the
-    work is rolled back and runs again in the thread pool, where it waits its turn. So
-    ``work`` must do nothing but database work in ``session`` before its commit. On PostgreSQL every
-    statement is a round trip to the server: it runs in the thread pool.
+    of a vote's CPU (decision 0009), and SQLite answers from memory with nothing to wait for
+    as long as no other process holds its write lock (this process's writers already take
+    turns, WriteTurns). Writes first take the server processes' turn (``ProcessTurns``); if
+    another process has it, or SQLite's lock turns out to be held by a process that takes no
+    turns (no busy timeout on the loop: SQLite says so at once), the work is rolled back and
+    runs again in the thread pool, where it waits. So ``work`` must do nothing but database
+    work in ``session`` before its commit. On PostgreSQL every statement is a round trip to
+    the server: it runs in the thread pool.
     """
-    if not is_sqlite(session.get_bind()):
+    engine = session.get_bind()
+    if not is_sqlite(engine):
         return await run_in_threadpool(work)
+    turns = _process_turns(engine) if _sqlite_begin.get() != "BEGIN" else None
+    if turns is not None and not turns.take_now():
+        return await run_in_threadpool(turns.run, work)
     token = _on_loop.set(True)
     try:
         return work()
@@ -128,7 +136,59 @@ async def run_db(session: Session, work: Callable[[], T]) -> T:
         session.expunge_all()
     finally:
         _on_loop.reset(token)
-    return await run_in_threadpool(work)
+        if turns is not None:
+            turns.release()
+    return await run_in_threadpool(turns.run if turns else _run, work)
+
+
+def _run(work: Callable[[], T]) -> T:
+    return work()
+
+
+class ProcessTurns:
+    """Turns between processes writing to one SQLite database: an exclusive ``flock`` on a
+    file beside it, held for the length of one transaction of ``run_db``.
+
+    Without it a server process waiting for SQLite's write lock polls it, sleeping between
+    attempts, while the other process's next writer takes the lock again as soon as it is
+    free: the waiter gets in only through a gap, and its jurors wait many turns. A process
+    waiting here sleeps in the kernel and is woken the moment the holder lets go. SQLite's
+    own lock still decides who writes; processes and requests that take no turn (``loupe
+    worker``, imports) meet it as before.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+
+    def take_now(self) -> bool:
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def release(self) -> None:
+        fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def run(self, work: Callable[[], T]) -> T:
+        """``work`` in this thread once the turn is ours (a thread-pool call runs to its end
+        even when the request is cancelled, so the turn is always given back)."""
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            return work()
+        finally:
+            self.release()
+
+
+_turn_files: WeakKeyDictionary[Engine, ProcessTurns | None] = WeakKeyDictionary()
+
+
+def _process_turns(engine: Engine) -> ProcessTurns | None:
+    if engine not in _turn_files:
+        database = engine.url.database
+        on_disk = database and database != ":memory:" and not database.startswith("file:")
+        _turn_files[engine] = ProcessTurns(f"{database}-turns") if on_disk else None
+    return _turn_files[engine]
 
 
 def _busy(error: BaseException | None) -> bool:

@@ -33,6 +33,7 @@ from app.auth.permissions import juror_round
 from app.commons.thumbs import srcset, thumb_url
 from app.core.db import loaded
 from app.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
+from app.core.prepared import Prepared
 from app.models import (
     Campaign,
     Entry,
@@ -349,6 +350,15 @@ _CHANGE_AND_KEEP_VOTE = select(*_changed.c).add_cte(
     .cte("kept")
 )
 
+# The vote's statements, run on SQLite's own cursor (decision 0009).
+_RUN_VOTE_SLOT = Prepared(_VOTE_SLOT)
+_RUN_CLAIM_TASK = Prepared(_CLAIM_TASK)
+_RUN_INSERT_VOTE = Prepared(_INSERT_VOTE)
+_RUN_CLAIM_AND_INSERT_VOTE = Prepared(_CLAIM_AND_INSERT_VOTE)
+_RUN_CLOSE_TASK = Prepared(_CLOSE_TASK)
+_RUN_CHANGE_VOTE = Prepared(_CHANGE_VOTE)
+_RUN_CHANGE_AND_KEEP_VOTE = Prepared(_CHANGE_AND_KEEP_VOTE)
+
 _MY_OPEN = (
     _tasks.c.round_id == bindparam("round_id"),
     _tasks.c.juror_id == bindparam("juror_id"),
@@ -403,7 +413,7 @@ class _Slot:
 
 
 def _vote_of(row: Row, prefix: str = "") -> Vote:
-    return loaded(Vote, {column.name: row._mapping[prefix + column.name] for column in _votes.c})
+    return loaded(Vote, {column.name: getattr(row, prefix + column.name) for column in _votes.c})
 
 
 def _load_slot(connection: Connection, *, round: Round, juror: User, round_entry_id: int) -> _Slot:
@@ -546,8 +556,8 @@ def vote_in_round(
         raise InvalidInput(f"A vote is a whole number, got {value!r}.", code="invalid_vote")
     connection = session.connection()
     for _ in range(_ATTEMPTS):
-        row = connection.execute(
-            _VOTE_SLOT,
+        row = _RUN_VOTE_SLOT.execute(
+            connection,
             {"round_id": round_id, "round_entry_id": round_entry_id, "juror_id": juror_id},
         ).first()
         if row is None or not row.on_jury or _revoked(row.session_epoch, session_epoch):
@@ -597,7 +607,7 @@ def vote_in_round(
                 if vote is None:
                     continue  # changed meanwhile by a concurrent request: read again
             if row.status != TaskStatus.done:
-                connection.execute(_CLOSE_TASK, {"b_task_id": row.task_id, "b_now": now})
+                _RUN_CLOSE_TASK.execute(connection, {"b_task_id": row.task_id, "b_now": now})
         return vote
     raise Conflict(
         "Your vote on this entry kept changing at the same time; try again.", code="vote_race"
@@ -638,11 +648,11 @@ def _insert_vote(
         "v_updated_at": now,
     }
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_CLAIM_AND_INSERT_VOTE, {**claim, **fields}).first()
-    elif connection.execute(_CLAIM_TASK, claim).rowcount != 1:
+        row = _RUN_CLAIM_AND_INSERT_VOTE.execute(connection, {**claim, **fields}).first()
+    elif _RUN_CLAIM_TASK.execute(connection, claim).rowcount != 1:
         return None
     else:
-        row = connection.execute(_INSERT_VOTE, fields).first()
+        row = _RUN_INSERT_VOTE.execute(connection, fields).first()
     return None if row is None else _vote_of(row)
 
 
@@ -662,9 +672,9 @@ def _change_vote(
         "b_now": now,
     }
     if connection.dialect.name == "postgresql":
-        row = connection.execute(_CHANGE_AND_KEEP_VOTE, params).first()
+        row = _RUN_CHANGE_AND_KEEP_VOTE.execute(connection, params).first()
         return None if row is None else _vote_of(row)
-    row = connection.execute(_CHANGE_VOTE, params).first()
+    row = _RUN_CHANGE_VOTE.execute(connection, params).first()
     if row is None:
         return None
     connection.execute(
