@@ -4,13 +4,14 @@ typed values, row counts, wrapped errors, and every statement seen by listeners.
 from datetime import UTC
 
 import pytest
-from sqlalchemy import bindparam, event, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.core.prepared import Prepared
 from app.models import User
 from tests.factories import make_user
+from tests.voting.scene import statements
 
 _USERS = User.__table__  # type: ignore[attr-defined]
 BY_ID = Prepared(
@@ -58,15 +59,6 @@ def test_driver_errors_come_wrapped_as_sqlalchemy_s(session: Session):
 def test_listeners_see_every_statement(session: Session):
     user = make_user(session)
     session.commit()
-    seen: list[str] = []
-
-    def collect(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", collect)
-    try:
+    with statements(session) as seen:
         BY_ID.execute(session.connection(), {"user_id": user.id})
-    finally:
-        event.remove(engine, "before_cursor_execute", collect)
     assert len(seen) == 1 and seen[0].lstrip().upper().startswith("SELECT")
