@@ -7,14 +7,14 @@ holding entries serialize with ``exclude_unset`` so that what a round hides from
 absent from the JSON.
 """
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from sqlmodel import Session
 
 from app.auth.deps import Caller, CurrentUser, session_user
 from app.auth.permissions import JurorRound, juror_round
 from app.auth.sessions import SessionData
 from app.core.db import run_db
-from app.core.deps import SessionDep
+from app.core.deps import SessionDep, request_session
 from app.voting import service
 from app.voting.schemas import (
     Ballot,
@@ -39,17 +39,18 @@ def list_my_rounds(user: CurrentUser, session: SessionDep):
 
 
 async def next_tasks(
+    request: Request,
     round_id: int,
     caller: Caller,
-    session: SessionDep,
     limit: int = Query(default=10, ge=1, le=service.MAX_BATCH),
 ) -> TaskBatch:
     """My next open tasks in my order. 404 for an unknown round, 403 unless I am an active
     juror of it; 409 unless the round is active (``round_paused`` while it is paused) and for
     ranking rounds, which use ``/ranking``."""
-    return await run_db(
-        session, lambda: _next_tasks(session, round_id=round_id, caller=caller, limit=limit)
-    )
+    async with request_session(request) as session:
+        return await run_db(
+            session, lambda: _next_tasks(session, round_id=round_id, caller=caller, limit=limit)
+        )
 
 
 def _next_tasks(session: Session, *, round_id: int, caller: SessionData, limit: int) -> TaskBatch:
@@ -68,17 +69,18 @@ def skip_task(round_: JurorRound, task_id: int, user: CurrentUser, session: Sess
 
 
 async def cast_vote(
-    round_id: int, round_entry_id: int, data: VoteIn, caller: Caller, session: SessionDep
+    request: Request, round_id: int, round_entry_id: int, data: VoteIn, caller: Caller
 ) -> VotePublic:
     """Cast or change my vote on an entry (yes/no: 0 or 1; rating: 1 to 5). Sending the same
     vote again changes nothing; a change keeps the old value in the vote's history. 404 for
     an unknown round, 403 unless I am an active juror of it."""
-    return await run_db(
-        session,
-        lambda: _cast_vote(
-            session, round_id=round_id, caller=caller, round_entry_id=round_entry_id, data=data
-        ),
-    )
+    async with request_session(request) as session:
+        return await run_db(
+            session,
+            lambda: _cast_vote(
+                session, round_id=round_id, caller=caller, round_entry_id=round_entry_id, data=data
+            ),
+        )
 
 
 def _cast_vote(
