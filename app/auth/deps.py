@@ -22,6 +22,7 @@ from app.core.errors import Forbidden, NotAuthenticated
 from app.models import CampaignCoordinator, User
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+LOG_IN = "You need to log in."
 
 
 def session_codec(request: Request) -> SessionCodec:
@@ -74,7 +75,7 @@ def session_user(session: Session, data: SessionData) -> User:
     """``_session_user`` for routes that take ``Caller``: 401 unless the session is current."""
     user = _session_user(session, data)
     if user is None:
-        raise NotAuthenticated("You need to log in.")
+        raise NotAuthenticated(LOG_IN)
     return user
 
 
@@ -88,7 +89,7 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
 def _caller(request: Request) -> SessionData:
     data = session_data(request)
     if data is None:
-        raise NotAuthenticated("You need to log in.")
+        raise NotAuthenticated(LOG_IN)
     if request.method not in SAFE_METHODS and not token_matches(
         request.headers.get(CSRF_HEADER), data.csrf
     ):
@@ -105,8 +106,8 @@ async def current_user(request: Request, session: SessionDep) -> User:
 async def caller(request: Request) -> SessionData:
     """What ``current_user`` checks without a query: a signed, unexpired session cookie, and
     the CSRF token on state-changing requests. For the jurors' busiest routes only, which must
-    call ``session_user`` in their own database work before anything else: one thread-pool
-    call and no query of their own for the user (decision 0009)."""
+    check the session's user themselves, in their first read, before anything else: the vote
+    in its one read, the task fetch with ``caller_juror_round`` (decision 0009)."""
     return _caller(request)
 
 

@@ -6,11 +6,15 @@ Routes take these instead of ids and never check roles by hand.
 from typing import Annotated
 
 from fastapi import Depends
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
-from app.auth.deps import AdminUser, CurrentUser
+from app.auth.deps import LOG_IN, AdminUser, CurrentUser
+from app.auth.sessions import SessionData
+from app.core.db import loaded
 from app.core.deps import SessionDep
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotAuthenticated, NotFound
+from app.core.prepared import Prepared
 from app.models import Campaign, CampaignCoordinator, Job, Round, RoundJuror, User
 
 
@@ -47,10 +51,56 @@ def coordinated_round(round_id: int, user: CurrentUser, session: SessionDep) -> 
 def juror_round(round_id: int, user: CurrentUser, session: SessionDep) -> Round:
     round_ = session.get(Round, round_id)
     if round_ is None:
-        raise NotFound(f"Round {round_id} does not exist.")
+        raise _no_round(round_id)
     if not is_juror(session, user=user, round_id=round_id):
-        raise Forbidden("You are not a juror of this round.")
+        raise _not_juror()
     return round_
+
+
+def _no_round(round_id: int) -> NotFound:
+    return NotFound(f"Round {round_id} does not exist.")
+
+
+def _not_juror() -> Forbidden:
+    return Forbidden("You are not a juror of this round.")
+
+
+_USERS = User.__table__  # type: ignore[attr-defined]
+_ROUNDS = Round.__table__  # type: ignore[attr-defined]
+_JURY = RoundJuror.__table__  # type: ignore[attr-defined]
+# The session's user, the round, and the user's place on its jury, in one read.
+_JUROR_ROUND = Prepared(
+    select(
+        *_USERS.c,
+        *(column.label(f"round_{column.name}") for column in _ROUNDS.c),
+        _JURY.c.active.label("on_jury"),
+    )
+    .select_from(
+        _USERS.outerjoin(_ROUNDS, _ROUNDS.c.id == bindparam("round_id")).outerjoin(
+            _JURY, (_JURY.c.round_id == _ROUNDS.c.id) & (_JURY.c.user_id == _USERS.c.id)
+        )
+    )
+    .where(_USERS.c.id == bindparam("user_id"))
+)
+
+
+def caller_juror_round(
+    session: Session, *, caller: SessionData, round_id: int
+) -> tuple[User, Round]:
+    """What ``current_user`` and then ``juror_round`` check, in one read, for the task fetch
+    (decision 0009): 401 unless the session is current, then 404 and 403 as ``JurorRound``."""
+    row = _JUROR_ROUND.execute(
+        session.connection(), {"round_id": round_id, "user_id": caller.user_id}
+    ).first()
+    if row is None or row.session_epoch != caller.epoch:
+        raise NotAuthenticated(LOG_IN)
+    if row.round_id is None:
+        raise _no_round(round_id)
+    if not row.on_jury:
+        raise _not_juror()
+    user = loaded(User, {column.name: getattr(row, column.name) for column in _USERS.c})
+    round_ = loaded(Round, {c.name: getattr(row, f"round_{c.name}") for c in _ROUNDS.c})
+    return user, round_
 
 
 def visible_job(job_id: int, user: CurrentUser, session: SessionDep) -> Job:

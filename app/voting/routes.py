@@ -10,8 +10,8 @@ absent from the JSON.
 from fastapi import APIRouter, Query, Request, status
 from sqlmodel import Session
 
-from app.auth.deps import Caller, CurrentUser, session_user
-from app.auth.permissions import JurorRound, juror_round
+from app.auth.deps import Caller, CurrentUser
+from app.auth.permissions import JurorRound, caller_juror_round
 from app.auth.sessions import SessionData
 from app.core.db import run_db
 from app.core.deps import SessionDep, request_session
@@ -54,8 +54,7 @@ async def next_tasks(
 
 
 def _next_tasks(session: Session, *, round_id: int, caller: SessionData, limit: int) -> TaskBatch:
-    juror = session_user(session, caller)
-    round_ = juror_round(round_id, juror, session)
+    juror, round_ = caller_juror_round(session, caller=caller, round_id=round_id)
     batch = service.next_tasks(session, round=round_, juror=juror, limit=limit)
     session.commit()  # ends the read transaction
     return batch

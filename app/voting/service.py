@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
+from app.auth.deps import LOG_IN
 from app.auth.permissions import juror_round
 from app.commons.thumbs import srcset, thumb_url
 from app.core.db import loaded
@@ -403,6 +404,11 @@ _REMAINING = select(
 )
 
 
+# The task fetch's statements, on SQLite's own cursor too.
+_RUN_QUEUE = Prepared(_QUEUE)
+_RUN_REMAINING = Prepared(_REMAINING)
+
+
 @dataclass(slots=True)
 class _Slot:
     """A juror's task for one entry, with its vote if any."""
@@ -456,11 +462,11 @@ def next_tasks(session: Session, *, round: Round, juror: User, limit: int = 10) 
     session.flush()
     connection = session.connection()
     mine = {"round_id": round.id, "juror_id": juror.id}
-    rows = connection.execute(_QUEUE, {**mine, "limit": limit}).all()
+    rows = _RUN_QUEUE.execute(connection, {**mine, "limit": limit}).rows
     if len(rows) < limit:
         remaining = len(rows)
     else:
-        remaining = connection.execute(_REMAINING, mine).scalar_one()
+        remaining = _RUN_REMAINING.execute(connection, mine).first()[0]
     display = display_of(round)
     return TaskBatch(
         tasks=[
@@ -565,7 +571,7 @@ def vote_in_round(
             # open.
             juror = session.get(User, juror_id)
             if juror is None or _revoked(juror.session_epoch, session_epoch):
-                raise NotAuthenticated("You need to log in.")
+                raise NotAuthenticated(LOG_IN)
             round = juror_round(round_id, juror, session)
             _require_active(round)
             _require_entry_by_entry(round)
