@@ -72,7 +72,7 @@ def _session_user(session: Session, data: SessionData) -> User | None:
 
 
 def session_user(session: Session, data: SessionData) -> User:
-    """``_session_user`` for routes that take ``Caller``: 401 unless the session is current."""
+    """The session's user; 401 unless the session is still current."""
     user = _session_user(session, data)
     if user is None:
         raise NotAuthenticated(LOG_IN)

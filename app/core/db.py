@@ -138,11 +138,9 @@ async def run_db(session: Session, work: Callable[[], T]) -> T:
         _on_loop.reset(token)
         if turns is not None:
             turns.release()
-    return await run_in_threadpool(turns.run if turns else _run, work)
-
-
-def _run(work: Callable[[], T]) -> T:
-    return work()
+    if turns is None:
+        return await run_in_threadpool(work)
+    return await run_in_threadpool(turns.run, work)
 
 
 class ProcessTurns:
