@@ -30,7 +30,9 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     owns_engine = engine is None
-    engine = engine or make_engine(settings.resolved_database_url())
+    engine = engine or make_engine(
+        settings.resolved_database_url(), pool_size=settings.database_pool_size
+    )
     run_jobs = settings.jobs_in_server if run_jobs is None else run_jobs
 
     @asynccontextmanager

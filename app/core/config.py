@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 META = "https://meta.wikimedia.org/w/rest.php/oauth2"
@@ -18,6 +18,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # Default: a SQLite file in the data folder.
     database_url: str = ""
+    # PostgreSQL connections each process keeps (up to 10 more in bursts); see make_engine.
+    database_pool_size: int = Field(default=40, ge=1)
     # Generated and stored in the data folder for a local instance; required in production.
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"

@@ -34,7 +34,12 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = 40) -> Engine:
+    """The engine for a database URL. On PostgreSQL a server process keeps ``pool_size``
+    connections (``LOUPE_DATABASE_POOL_SIZE``): by default as many as the requests that can
+    use one at once, anyio's 40 worker threads. With 10, twenty jurors voting kept the pool
+    opening and closing overflow connections, each a new server backend: about 900 of them
+    for 6,000 votes, and a fifth less throughput (docs/performance.md)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(
@@ -42,7 +47,7 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=10, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

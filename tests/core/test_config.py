@@ -4,6 +4,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.core.config import Settings
+from app.main import create_app
 
 
 def test_production_requires_a_secret_key():
@@ -37,3 +38,14 @@ def test_default_database_is_sqlite_in_the_data_folder(tmp_path: Path):
 
 def test_admins_are_a_comma_separated_list():
     assert Settings(admins=" Alice, Bob Smith ,,").admin_usernames == {"Alice", "Bob Smith"}
+
+
+def test_the_servers_postgresql_pool_keeps_the_configured_connections():
+    settings = Settings(database_url="postgresql://loupe@db.invalid/loupe", database_pool_size=7)
+    engine = create_app(settings, run_jobs=False).state.engine  # connects only when used
+    assert engine.pool.size() == 7
+
+
+def test_a_pool_without_connections_is_refused():
+    with pytest.raises(ValidationError, match="database_pool_size"):
+        Settings(database_pool_size=0)
