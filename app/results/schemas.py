@@ -46,6 +46,8 @@ class ResultRow(SQLModel):
     place: int | None = None
     rank: int | None = None
     mean_position: float | None = None
+    # Ranking rounds: whether another entry of the round shares the place (on any page).
+    tied: bool = False
     # Whether the entry advanced (frozen results only; None before the round is finalized).
     advanced: bool | None = None
     votes: list[JurorVote]

@@ -451,6 +451,7 @@ def results(session: Session, *, round_: Round, offset: int = 0, limit: int = 10
     page = table.rows[offset : offset + limit]
     entries = entry_rows(session, round_=round_, entry_ids=[r.entry_id for r in page])
     votes = juror_votes(session, table=table, rows=page)
+    places = Counter(r.place for r in table.rows if r.place is not None)
     return ResultsPage(
         round_id=round_.id,
         vote_method=round_.vote_method,
@@ -469,6 +470,7 @@ def results(session: Session, *, round_: Round, offset: int = 0, limit: int = 10
                 place=row.place,
                 rank=row.rank,
                 mean_position=row.mean_position,
+                tied=places[row.place] > 1,
                 advanced=row.advanced,
                 votes=[JurorVote.model_validate(v) for v in votes[row.round_entry_id]],
             )

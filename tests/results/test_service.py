@@ -110,6 +110,14 @@ def test_ranking_rounds_are_placed_by_schulze_with_ties_and_the_tie_break_shown(
     assert [v.value for v in by_id[e2].votes] == [3, 3]
 
 
+def test_a_shared_place_is_marked_tied_on_pages_without_its_partner(session):
+    scene = make_scene(session, method="ranking", entries=3, jurors=2)
+    scene.ballot(session, 0, [1, 2, 3])
+    scene.ballot(session, 1, [2, 1, 3])  # e0 and e1 share place 1
+    pages = [service.results(session, round_=scene.round, offset=i, limit=1) for i in range(3)]
+    assert [(p.rows[0].place, p.rows[0].tied) for p in pages] == [(1, True), (1, True), (3, False)]
+
+
 def test_a_ranking_ballot_missing_entries_ranks_them_tied_last(session):
     scene = make_scene(session, method="ranking", entries=3, jurors=3)
     scene.ballot(session, 0, [3, 2, 1])

@@ -40,6 +40,8 @@ export interface ResultRow {
   place: number | null
   rank: number | null
   mean_position: number | null
+  /** Ranking rounds: another entry of the round shares the place, on this page or another. */
+  tied: boolean
   /** Frozen results only. */
   advanced: boolean | null
   votes: JurorVote[]

@@ -53,6 +53,7 @@ function row(id: number, score: number): ResultRow {
     place: null,
     rank: null,
     mean_position: null,
+    tied: false,
     advanced: null,
     votes: [],
   }

@@ -1,0 +1,55 @@
+import { mount } from '@vue/test-utils'
+import { describe, expect, it } from 'vitest'
+import type { ResultRow, ResultsPage } from '../../../src/api/results'
+import ResultsTable from '../../../src/components/coordinator/review/ResultsTable.vue'
+import { i18n } from '../../../src/i18n'
+
+function row(id: number, place: number, tied: boolean): ResultRow {
+  return {
+    round_entry_id: id,
+    entry: {
+      entry_id: id,
+      page_id: id,
+      title: `File:Photo ${id}.jpg`,
+      url: '',
+      description_url: '',
+      thumb_url: '',
+      width: 1,
+      height: 1,
+      uploader: 'U',
+    },
+    score: null,
+    vote_count: 2,
+    place,
+    rank: id,
+    mean_position: 1.5,
+    tied,
+    advanced: null,
+    votes: [],
+  }
+}
+
+function page(rows: ResultRow[]): ResultsPage {
+  return {
+    round_id: 4,
+    vote_method: 'ranking',
+    status: 'active',
+    frozen: false,
+    total: 3,
+    offset: 1,
+    limit: 2,
+    ranking: null,
+    rows,
+  }
+}
+
+describe('ResultsTable', () => {
+  it('marks a tie the server reports, though the entry sharing the place is on another page', () => {
+    const table = mount(ResultsTable, {
+      props: { page: page([row(2, 1, true), row(3, 3, false)]) },
+      global: { plugins: [i18n] },
+    })
+    expect(table.find('[data-round-entry-id="2"] [data-testid="results-tie"]').exists()).toBe(true)
+    expect(table.find('[data-round-entry-id="3"] [data-testid="results-tie"]').exists()).toBe(false)
+  })
+})
