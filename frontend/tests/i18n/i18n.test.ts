@@ -13,6 +13,17 @@ describe('messages', () => {
     expect(t('loupe-error-server', 500)).toBe('Something went wrong on the server (error 500).')
   })
 
+  it('groups the digits of counts that also choose a plural', async () => {
+    expect(t('loupe-juror-remaining', 12345)).toBe('12,345 photos left')
+    expect(t('loupe-juror-remaining', 1)).toBe('One photo left')
+    expect(t('loupe-review-rules-summary', 1, 1, 0, 0)).toBe(
+      'Of one entry, 1 is eligible now; the rules would disqualify 0 and requalify 0.',
+    )
+    expect(t('loupe-review-rules-summary', 50000, 48123, 1200, 3)).toBe(
+      'Of 50,000 entries, 48,123 are eligible now; the rules would disqualify 1,200 and requalify 3.',
+    )
+  })
+
   it('wraps user text in Unicode isolates', () => {
     expect(isolate('Example')).toBe('\u2068Example\u2069')
   })

@@ -71,6 +71,21 @@ describe('message files', () => {
     expect(missing).toEqual([])
   })
 
+  it.each(['en.json', ...translations])('%s shows counts that choose a plural with grouped digits', (name) => {
+    // A count passed as a plain number picks the plural form, so it must be formatted in the
+    // message ({{formatnum:$1}}): a bare $1 would show 12345, and a number formatted before
+    // (12,345) would pick the plural of 12.
+    const bare: string[] = []
+    const file = load(name)
+    for (const key of keysOf(file)) {
+      const text = String(file[key])
+      for (const [, n] of text.matchAll(/\{\{PLURAL:\$(\d+)/g)) {
+        if (new RegExp(`(?<!PLURAL:|formatnum:)\\$${n}(?!\\d)`).test(text)) bare.push(`${key} $${n}`)
+      }
+    }
+    expect(bare).toEqual([])
+  })
+
   it.each(translations)('%s translates only messages that exist in English', (name) => {
     const unknown = keysOf(load(name)).filter((key) => !(key in en))
     expect(unknown).toEqual([])
