@@ -1,7 +1,6 @@
 /** What a page loads from the API, whether it is loading, and what went wrong. */
 import { computed, ref, shallowRef, watch } from 'vue'
 import { useRoute } from 'vue-router'
-import { idParam } from './coordinator/review/format'
 
 /** Reads with `read` on each `reload`, keeping the last answer while the next one loads. */
 export function useLoad<T>(read: () => Promise<T>, initial: T) {
@@ -31,4 +30,10 @@ export function useRouteRecord<T>(param: string, read: (id: number) => Promise<T
   const state = useLoad<T | null>(() => read(id.value), null)
   watch(id, () => void state.reload(), { immediate: true })
   return { id, ...state }
+}
+
+/** A numeric route parameter (`:campaignId`, `:roundId`), NaN when it is not one. */
+export function idParam(value: string | string[] | undefined): number {
+  const text = Array.isArray(value) ? value[0] : value
+  return text && /^\d+$/.test(text) ? Number(text) : Number.NaN
 }

@@ -5,7 +5,7 @@ import { useRouter } from 'vue-router'
 import { ApiError } from '../../src/api/client'
 import ListState from '../../src/components/ListState.vue'
 import RoundReviewHeader from '../../src/components/coordinator/review/RoundReviewHeader.vue'
-import { useRouteRecord } from '../../src/components/useLoad'
+import { idParam, useRouteRecord } from '../../src/components/useLoad'
 import { round } from '../coordinator/review/fixtures'
 import { mountAt } from './mount'
 
@@ -66,5 +66,14 @@ describe('RoundReviewHeader', () => {
     expect(wrapper.get('[data-testid="review-campaign-link"]').attributes('href')).toBe('/campaigns/2')
     expect(wrapper.get('[data-testid="review-round-link"]').attributes('href')).toBe('/rounds/4')
     expect(wrapper.get('[data-testid="review-round"]').text()).toBe('Round 2: stars — paused')
+  })
+})
+
+describe('idParam', () => {
+  it('reads digits only', () => {
+    expect(idParam('12')).toBe(12)
+    expect(idParam(['7', '8'])).toBe(7)
+    expect(idParam('1e3')).toBeNaN()
+    expect(idParam(undefined)).toBeNaN()
   })
 })

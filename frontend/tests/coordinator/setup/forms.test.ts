@@ -5,7 +5,6 @@ import {
   campaignForm,
   campaignUpdatePayload,
   fromUtcInput,
-  idParam,
   importRequest,
   roundChanges,
   roundForm,
@@ -146,13 +145,5 @@ describe('import form', () => {
   it('needs no settings for the previous round, and no JSON request for a CSV', () => {
     expect(importRequest({ ...base, source: 'previous_round' })).toEqual({ source: 'previous_round' })
     expect(importRequest({ ...base, source: 'csv' })).toBeNull()
-  })
-})
-
-describe('idParam', () => {
-  it('reads digits only', () => {
-    expect(idParam('12')).toBe(12)
-    expect(idParam('1e3')).toBeNaN()
-    expect(idParam(undefined)).toBeNaN()
   })
 })

@@ -31,9 +31,3 @@ export function voteText(value: number, method: VoteMethod): string {
   if (method === 'rating') return t('loupe-review-vote-stars', value)
   return t('loupe-review-vote-position', value)
 }
-
-/** The route param as an id (NaN for anything but a positive whole number). */
-export function idParam(value: string | string[] | undefined): number {
-  const text = Array.isArray(value) ? value[0] : value
-  return text && /^\d+$/.test(text) ? Number(text) : Number.NaN
-}

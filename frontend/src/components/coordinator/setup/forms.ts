@@ -199,9 +199,3 @@ export function importRequest(form: ImportForm): ImportRequest | null {
   if (form.source === 'previous_round') return { source: 'previous_round' }
   return null
 }
-
-/** A numeric route parameter (`:campaignId`, `:roundId`), NaN when it is not one. */
-export function idParam(value: string | string[] | undefined): number {
-  const text = Array.isArray(value) ? value[0] : value
-  return text && /^\d+$/.test(text) ? Number(text) : Number.NaN
-}
