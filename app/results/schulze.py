@@ -1,18 +1,21 @@
 """The Schulze method for ranking rounds, with ties reported and a documented tie-break.
 
-A ballot ranks every entry of the round: ``{entry_id: rank}``, lower is better, equal ranks
-are ties. ``d[i][j]`` counts the ballots preferring entry i to entry j; ``p[i][j]`` is the
+A ballot ranks entries of the round: ``{entry_id: rank}``, lower is better, equal ranks are
+ties. It may leave entries out, and then says nothing about them: a juror never ranks an
+entry they could not hold (their own upload), and that must count neither for nor against
+it. ``d[i][j]`` counts the ballots preferring entry i to entry j (both ranked); ``p[i][j]`` is the
 strength of the strongest path from i to j (widest path over the links where d[i][j] >
 d[j][i], weighted by d[i][j], "winning votes"). Entry i beats j when p[i][j] > p[j][i];
 Schulze proved this relation transitive.
 
 Places: the entries no remaining entry beats take the next place together, so entries the
-method cannot separate share a place and are reported as a tie.
+method cannot separate share a place and are reported as a tie. Entries no ballot ranks have
+no place; they come last (``unranked``), since nothing is known of them.
 
 Tie-break (:data:`TIE_BREAK_RULE`), applied only inside a shared place: the better mean
-position over all ballots first, where a ballot's tied entries share the mean of the
-positions they cover (so 1, 2, 2, 4 and 1, 2, 2, 3 mean the same); then the lower entry id.
-It is deterministic, needs no seed, and never puts an entry above one that beats it.
+position over the ballots that rank the entry first, where a ballot's tied entries share the
+mean of the positions they cover (so 1, 2, 2, 4 and 1, 2, 2, 3 mean the same); then the lower
+entry id. It is deterministic, needs no seed, and never puts an entry above one that beats it.
 """
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -22,9 +25,9 @@ from app.core.errors import InvalidInput
 
 TIE_BREAK_RULE = "mean_position_then_entry_id"
 TIE_BREAK_DESCRIPTION = (
-    "Entries the Schulze method ranks equal are ordered by their mean position over all"
-    " ballots (tied entries on a ballot share the mean of the positions they cover), then by"
-    " the lower entry id."
+    "Entries the Schulze method ranks equal are ordered by their mean position over the"
+    " ballots that rank them (tied entries on a ballot share the mean of the positions they"
+    " cover), then by the lower entry id."
 )
 
 Ballot = Mapping[int, int]
@@ -35,7 +38,8 @@ class SchulzeResult:
     """``entries`` is the index order of ``d`` and ``p`` (ascending ids).
 
     ``places`` lists the entries sharing each place, best first, each place in tie-break
-    order; ``order`` is the strict order after the tie-break (``places`` flattened).
+    order; ``order`` is the strict order after the tie-break (``places`` flattened, then
+    ``unranked``, the entries no ballot ranks). ``mean_positions`` holds the ranked entries.
     ``tie_break_used`` says whether any place is shared.
     """
 
@@ -46,13 +50,18 @@ class SchulzeResult:
     order: tuple[int, ...]
     mean_positions: Mapping[int, float]
     tie_break_used: bool
+    unranked: tuple[int, ...] = ()
     tie_break_rule: str = TIE_BREAK_RULE
 
 
 def validate_ballot(
-    *, entries: Collection[int], ballot: Ballot | Iterable[tuple[int, int]]
+    *,
+    entries: Collection[int],
+    ballot: Ballot | Iterable[tuple[int, int]],
+    complete: bool = True,
 ) -> dict[int, int]:
-    """Check that a ballot ranks each entry exactly once with a positive whole rank.
+    """Check that a ballot ranks each of ``entries`` exactly once (or, unless ``complete``,
+    at most once) with a positive whole rank, and nothing else.
 
     Accepts a mapping or ``(entry_id, rank)`` pairs (so that an entry ranked twice can be
     reported) and returns the ballot as a dict.
@@ -80,7 +89,7 @@ def validate_ballot(
             f"The ballot ranks {_entries_text(unknown)}, which the round does not hold.",
             code="invalid_ballot",
         )
-    if len(ranks) != len(expected):
+    if complete and len(ranks) != len(expected):
         missing = expected - ranks.keys()
         raise InvalidInput(
             f"The ballot does not rank {_entries_text(missing)}; it must rank every entry.",
@@ -90,7 +99,8 @@ def validate_ballot(
 
 
 def schulze(*, entries: Iterable[int], ballots: Sequence[Ballot]) -> SchulzeResult:
-    """Rank ``entries`` from complete ``ballots`` by the Schulze method."""
+    """Rank ``entries`` from ``ballots`` by the Schulze method; a ballot leaving an entry
+    out says nothing about it."""
     ids = sorted(entries)
     if len(set(ids)) != len(ids):
         raise InvalidInput("Entry ids are listed more than once.", code="duplicate_ids")
@@ -99,36 +109,48 @@ def schulze(*, entries: Iterable[int], ballots: Sequence[Ballot]) -> SchulzeResu
     if not ballots:
         raise InvalidInput("There are no ballots to count.", code="invalid_ballot")
     id_set = frozenset(ids)
-    rank_rows: list[list[int]] = []
+    rank_rows: list[list[int | None]] = []
     for number, ballot in enumerate(ballots, start=1):
         try:
-            checked = validate_ballot(entries=id_set, ballot=ballot)
+            checked = validate_ballot(entries=id_set, ballot=ballot, complete=False)
         except InvalidInput as error:
             raise InvalidInput(f"Ballot {number}: {error.detail}", code=error.code) from None
-        rank_rows.append([checked[e] for e in ids])
+        rank_rows.append([checked.get(e) for e in ids])
 
     n = len(ids)
     d = _pairwise(rank_rows, n)
     p = _strongest_paths(d)
     mean_positions = _mean_positions(rank_rows, ids)
-    places = _places(p, ids, mean_positions)
+    # An entry no ballot ranks would be beaten by none: it must not take a place.
+    ranked = [i for i, e in enumerate(ids) if e in mean_positions]
+    places = (
+        _places(
+            [[p[i][j] for j in ranked] for i in ranked], [ids[i] for i in ranked], mean_positions
+        )
+        if ranked
+        else ()
+    )
+    unranked = tuple(e for e in ids if e not in mean_positions)
     return SchulzeResult(
         entries=tuple(ids),
         d=tuple(tuple(row) for row in d),
         p=tuple(tuple(row) for row in p),
         places=places,
-        order=tuple(e for place in places for e in place),
+        order=tuple(e for place in places for e in place) + unranked,
         mean_positions=mean_positions,
         tie_break_used=any(len(place) > 1 for place in places),
+        unranked=unranked,
     )
 
 
-def _pairwise(rank_rows: list[list[int]], n: int) -> list[list[int]]:
+def _pairwise(rank_rows: list[list[int | None]], n: int) -> list[list[int]]:
     d = [[0] * n for _ in range(n)]
     for ranks in rank_rows:
         for i, rank_i in enumerate(ranks):
+            if rank_i is None:
+                continue
             # bool adds as 0/1: one comprehension per row beats an explicit inner loop.
-            d[i] = [count + (rank_i < rank_j) for count, rank_j in zip(d[i], ranks, strict=True)]
+            d[i] = [c + (r is not None and rank_i < r) for c, r in zip(d[i], ranks, strict=True)]
     return d
 
 
@@ -193,11 +215,14 @@ def _widest_by_floyd_warshall(links: list[list[int]]) -> list[list[int]]:
     return p
 
 
-def _mean_positions(rank_rows: list[list[int]], ids: list[int]) -> dict[int, float]:
-    n = len(ids)
-    totals = [0.0] * n
+def _mean_positions(rank_rows: list[list[int | None]], ids: list[int]) -> dict[int, float]:
+    """Each ranked entry's mean position over the ballots that rank it (positions among the
+    entries each ballot ranks)."""
+    totals = [0.0] * len(ids)
+    counts = [0] * len(ids)
     for ranks in rank_rows:
-        by_rank = sorted(range(n), key=ranks.__getitem__)
+        by_rank = sorted((i for i, r in enumerate(ranks) if r is not None), key=ranks.__getitem__)
+        n = len(by_rank)
         start = 0
         while start < n:
             end = start
@@ -208,9 +233,9 @@ def _mean_positions(rank_rows: list[list[int]], ids: list[int]) -> dict[int, flo
             shared = (start + end + 1) / 2
             for index in by_rank[start:end]:
                 totals[index] += shared
+                counts[index] += 1
             start = end
-    count = len(rank_rows)
-    return {e: totals[i] / count for i, e in enumerate(ids)}
+    return {e: totals[i] / counts[i] for i, e in enumerate(ids) if counts[i]}
 
 
 def _places(

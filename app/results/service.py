@@ -11,9 +11,11 @@ Which votes count: the votes of the round's eligible entries. A vote exists only
 task is done (withdrawing a vote deletes it), and a removed juror's cast votes stay and count.
 
 Ranking rounds: each juror's ballot is their votes (ranks) on the eligible entries; jurors
-without a vote have no ballot. A ballot that leaves eligible entries unranked (an entry the
-juror could not hold, one requalified later) ranks them tied below all its ranked entries,
-the usual Schulze convention; the results say how many ballots were completed that way.
+without a vote have no ballot. A ballot says nothing about an entry its juror never held (their
+own upload, which they were not given): that counts neither for nor against the entry. An
+entry the juror holds but has not ranked yet (one requalified or imported after the ballot)
+ranks tied below all the ballot's ranked entries, the usual Schulze convention, until the
+juror ranks it; the results say how many ballots were completed that way.
 """
 
 import json
@@ -80,6 +82,7 @@ _ELIGIBLE = col(RoundEntry.dq_code).is_(None)
 _results = RoundResult.__table__  # type: ignore[attr-defined]
 _round_entries = RoundEntry.__table__  # type: ignore[attr-defined]
 _votes = Vote.__table__  # type: ignore[attr-defined]
+_tasks = Task.__table__  # type: ignore[attr-defined]
 _RESULT_COLUMNS = (
     "round_id",
     "round_entry_id",
@@ -139,6 +142,8 @@ class Table:
     rows: list[Row]
     ranking: RankingSummary | None = None
     ballot_votes: dict[int, list[VoteRow]] | None = None
+    # Ranking rounds, live: the entries each juror holds a task for, open or done.
+    held: dict[int, set[int]] | None = None
 
     @property
     def ranked(self) -> bool:
@@ -237,6 +242,13 @@ def _live_table(session: Session, round_: Round) -> Table:
         for row in rows:
             row.vote_count = len(by_entry.get(row.round_entry_id, ()))
         table.ballot_votes = by_entry
+        table.held = defaultdict(set)
+        for round_entry_id, juror_id in connection.execute(
+            select(_tasks.c.round_entry_id, _tasks.c.juror_id).where(
+                _tasks.c.round_id == round_.id, _tasks.c.status != TaskStatus.cancelled
+            )
+        ):
+            table.held[juror_id].add(round_entry_id)
         _rank(table)
         return table
     tallies = _live_tallies(session, round_)
@@ -259,13 +271,15 @@ def _rank(table: Table) -> None:
     for votes in (table.ballot_votes or {}).values():
         for round_entry_id, juror_id, value, _, _ in votes:
             ballots[juror_id][round_entry_id] = value
+    eligible = set(ids)
     incomplete = 0
-    for ballot in ballots.values():
-        if len(ballot) < len(ids):
+    for juror_id, ballot in ballots.items():
+        held = (table.held or {}).get(juror_id, set())
+        unranked = (held & eligible) - ballot.keys()
+        if unranked:
             incomplete += 1
             below = max(ballot.values()) + 1
-            for round_entry_id in ids:
-                ballot.setdefault(round_entry_id, below)
+            ballot.update(dict.fromkeys(unranked, below))
     if not ballots or not ids:
         table.ranking = RankingSummary(
             ballots=0,
@@ -285,9 +299,9 @@ def _rank(table: Table) -> None:
         position += len(group)
     rank_of = {round_entry_id: i for i, round_entry_id in enumerate(result.order, start=1)}
     for row in table.rows:
-        row.place = place_of[row.round_entry_id]
+        row.place = place_of.get(row.round_entry_id)
         row.rank = rank_of[row.round_entry_id]
-        row.mean_position = result.mean_positions[row.round_entry_id]
+        row.mean_position = result.mean_positions.get(row.round_entry_id)
     table.rows.sort(key=lambda r: r.rank or 0)
     table.ranking = RankingSummary(
         ballots=len(ballots),

@@ -32,6 +32,12 @@ class Scene:
         )
         return make_vote(session, task=task, value=value, **fields)
 
+    def hold(self, session: Session, juror: int, entry: int) -> None:
+        """Juror number ``juror`` holds entry number ``entry`` without a vote (an open task)."""
+        make_task(
+            session, round=self.round, juror=self.jurors[juror], round_entry=self.entries[entry]
+        )
+
     def ballot(self, session: Session, juror: int, ranks: list[int]) -> None:
         """Juror number ``juror`` ranks the entries in order: ``ranks[i]`` for entry i."""
         for entry, rank in enumerate(ranks):

@@ -109,6 +109,23 @@ def test_ballot_ties_count_for_neither_side():
     assert not result.tie_break_used
 
 
+def test_an_entry_left_off_a_ballot_counts_neither_for_nor_against_it():
+    # The second juror never held A (their own upload, say).
+    result = schulze(entries=[A, B, C], ballots=[{A: 1, B: 2, C: 3}, {B: 1, C: 2}])
+    assert result.d == ((0, 1, 1), (0, 0, 2), (0, 0, 0))
+    assert result.order == (A, B, C)
+    # Positions among the entries each ballot ranks, averaged over the ballots ranking it.
+    assert result.mean_positions == {A: 1.0, B: 1.5, C: 2.5}
+
+
+def test_an_entry_no_ballot_ranks_has_no_place_and_comes_last():
+    result = schulze(entries=[A, B, C], ballots=[{B: 1, C: 2}, {B: 1}])
+    assert result.places == ((B,), (C,))
+    assert result.unranked == (A,)
+    assert result.order == (B, C, A)
+    assert A not in result.mean_positions
+
+
 def test_unanimous_ballots_give_their_order():
     ballot = {e: rank for rank, e in enumerate([7, 3, 9, 1, 5], start=1)}
     result = schulze(entries=[1, 3, 5, 7, 9], ballots=[ballot] * 4)
@@ -191,6 +208,10 @@ def test_result_does_not_depend_on_ballot_or_entry_order():
     assert first == again
 
 
+def test_a_partial_ballot_is_valid_when_completeness_is_not_asked():
+    assert validate_ballot(entries=[A, B, C], ballot={B: 2}, complete=False) == {B: 2}
+
+
 @pytest.mark.parametrize(("ballot", "message"), [
     ({A: 1, B: 2}, "does not rank entry 3"),
     ({A: 1}, "does not rank entries 2, 3"),
@@ -216,7 +237,7 @@ def test_valid_ballot_is_returned_as_dict(ballot, expected):
 
 
 @pytest.mark.parametrize(("entries", "ballots", "message"), [
-    ([A, B], [{A: 1, B: 2}, {A: 1}], "Ballot 2: The ballot does not rank entry 2"),
+    ([A, B], [{A: 1, B: 2}, {A: 1, 99: 2}], "Ballot 2: The ballot ranks entry 99, which"),
     ([A, B], [], "no ballots"),
     ([], [{}], "no entries"),
     ([A, A, B], [{A: 1, B: 2}], "more than once"),

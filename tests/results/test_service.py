@@ -118,16 +118,34 @@ def test_a_shared_place_is_marked_tied_on_pages_without_its_partner(session):
     assert [(p.rows[0].place, p.rows[0].tied) for p in pages] == [(1, True), (1, True), (3, False)]
 
 
-def test_a_ranking_ballot_missing_entries_ranks_them_tied_last(session):
+def test_a_ranking_ballot_missing_entries_it_holds_ranks_them_tied_last(session):
     scene = make_scene(session, method="ranking", entries=3, jurors=3)
     scene.ballot(session, 0, [3, 2, 1])
     scene.ballot(session, 1, [3, 2, 1])
-    scene.vote(session, 2, 0, 1)  # juror C ranked only e0: e1, e2 tie below it
+    scene.vote(session, 2, 0, 1)  # juror C ranked only e0 of the three it holds
+    scene.hold(session, 2, 1)
+    scene.hold(session, 2, 2)
     page = service.results(session, round_=scene.round)
     assert page.ranking.ballots == 3 and page.ranking.incomplete_ballots == 1
     assert page.ranking.tie_break_used is False
     assert [r.round_entry_id for r in page.rows] == [e.id for e in reversed(scene.entries)]
     assert [r.place for r in page.rows] == [1, 2, 3]
+
+
+def test_a_ranking_ballot_says_nothing_about_an_entry_its_juror_never_held(session):
+    scene = make_scene(session, method="ranking", entries=3, jurors=2)
+    # Juror A uploaded e0, so was never given it: A ranks e1 > e2; juror B ranks e0 > e1 > e2.
+    scene.vote(session, 0, 1, 1)
+    scene.vote(session, 0, 2, 2)
+    scene.ballot(session, 1, [1, 2, 3])
+    page = service.results(session, round_=scene.round)
+    # Ranked last on A's ballot, e0 would only tie e1 (1:1); A's ballot is complete as held.
+    assert [(r.round_entry_id, r.place) for r in page.rows] == [
+        (scene.entries[0].id, 1),
+        (scene.entries[1].id, 2),
+        (scene.entries[2].id, 3),
+    ]
+    assert page.ranking.incomplete_ballots == 0
 
 
 def test_a_ranking_round_without_ballots_has_no_places(session):
