@@ -1,5 +1,6 @@
 from fastapi import APIRouter
 
+from app.auth.deps import CurrentUser
 from app.auth.permissions import VisibleJob
 from app.core.deps import SessionDep
 from app.jobs import service
@@ -14,7 +15,7 @@ def read_job(job: VisibleJob) -> JobPublic:
 
 
 @router.post("/{job_id}/cancel", response_model=JobPublic, summary="Cancel a queued or running job")
-def cancel_job(job: VisibleJob, session: SessionDep) -> JobPublic:
-    job = service.cancel(session, job=job)
+def cancel_job(job: VisibleJob, user: CurrentUser, session: SessionDep) -> JobPublic:
+    job = service.cancel(session, job=job, actor=user)
     session.commit()
     return JobPublic.model_validate(job)

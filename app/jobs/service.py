@@ -3,10 +3,11 @@
 from typing import Any
 
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from app.audit.service import record
 from app.core.errors import Conflict, NotFound
-from app.models import Job, JobStatus, utcnow
+from app.models import Job, JobStatus, User, utcnow
 
 
 def enqueue(
@@ -37,15 +38,26 @@ def get(session: Session, *, job_id: int) -> Job:
     return job
 
 
-def cancel(session: Session, *, job: Job) -> Job:
-    if job.status not in (JobStatus.queued, JobStatus.running):
-        raise Conflict(f"Job {job.id} has already {job.status}; it cannot be cancelled.")
-    # The running worker notices at its next checkpoint (its guarded update matches nothing).
-    session.execute(
+def cancel(session: Session, *, job: Job, actor: User | None) -> Job:
+    """Cancel a queued or running job; audited on the job's campaign."""
+    # Compare-and-set: a job that finished since it was read keeps its outcome. The running
+    # worker notices at its next checkpoint (its guarded update matches nothing).
+    result = session.execute(
         update(Job)
-        .where(Job.id == job.id)
+        .where(Job.id == job.id, col(Job.status).in_((JobStatus.queued, JobStatus.running)))
         .values(status=JobStatus.cancelled, finished_at=utcnow(), lease_owner=None)
     )
-    session.flush()
     session.refresh(job)
+    if result.rowcount != 1:
+        raise Conflict(f"Job {job.id} has already {job.status}; it cannot be cancelled.")
+    record(
+        session,
+        actor_id=actor.id if actor else None,
+        action="job.cancel",
+        object_type="job",
+        object_id=job.id,
+        campaign_id=job.campaign_id,
+        details={"kind": job.kind},
+    )
+    session.flush()
     return job

@@ -126,7 +126,7 @@ def test_cancelling_a_running_job_stops_it_at_its_next_checkpoint(db: Engine, tm
     runner.start()
     assert started.wait(5)
     with Session(db) as session:
-        service.cancel(session, job=session.get(Job, job_id))
+        service.cancel(session, job=session.get(Job, job_id), actor=None)
         session.commit()
     runner.join(10)
     assert not runner.is_alive()
