@@ -2,7 +2,8 @@
 inter-rater reliability (Krippendorff's alpha), and the entries that split the jury most.
 
 Votes come as ``(entry_id, juror_id, value)`` with values normalized to 0-1
-(see :mod:`app.results.tally`); a juror votes at most once per entry.
+(see :mod:`app.results.tally`); a juror votes at most once per entry. Ranking rounds have no
+scores: their ballots become standings on the same scale first (:func:`ballot_standings`).
 """
 
 import math
@@ -42,6 +43,33 @@ class Divisive:
     spread: float
     mean: float
     votes: int
+
+
+def ballot_standings(ranks: Iterable[tuple[int, int, int]]) -> list[Vote]:
+    """Ranking votes ``(entry_id, juror_id, rank)`` as each entry's standing on its juror's
+    ballot: 1 for first, 0 for last, evenly between, tied entries sharing the mean of the
+    positions they cover. Agreement between ballots is then agreement between standings (a
+    rank correlation). Ballots ranking fewer than two entries say nothing and are left out.
+    """
+    ballots: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for entry_id, juror_id, rank in ranks:
+        ballots[juror_id].append((rank, entry_id))
+    standings: list[Vote] = []
+    for juror_id, ballot in ballots.items():
+        ballot.sort()
+        last = len(ballot) - 1
+        if last < 1:
+            continue
+        start = 0
+        while start <= last:
+            end = start
+            while end <= last and ballot[end][0] == ballot[start][0]:
+                end += 1
+            # Positions start..end-1 (0-based) are shared: their mean, as a standing.
+            standing = 1.0 - (start + end - 1) / 2 / last
+            standings += [(entry_id, juror_id, standing) for _, entry_id in ballot[start:end]]
+            start = end
+    return standings
 
 
 def juror_agreement(votes: Iterable[Vote]) -> dict[int, JurorAgreement]:

@@ -152,7 +152,8 @@ class DivisiveEntry(SQLModel):
     round_entry_id: int
     page_id: int
     title: str
-    # Population variance of the normalized votes (0.25 is an even yes/no split).
+    # Population variance of the normalized votes (0.25 is an even yes/no split), and their
+    # mean; in ranking rounds of the entry's standings on the ballots (1 first, 0 last).
     spread: float
     mean: float
     votes: int
@@ -161,7 +162,8 @@ class DivisiveEntry(SQLModel):
 class Quality(SQLModel):
     round_id: int
     vote_method: str
-    # Krippendorff's alpha over the round's eligible entries; None when undefined.
+    # Krippendorff's alpha over the round's eligible entries (ranking rounds: over the
+    # entries' standings on the ballots); None when undefined.
     alpha: float | None
     alpha_metric: Literal["nominal", "interval"] | None
     # Why alpha is None, when it is.

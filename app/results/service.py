@@ -51,7 +51,12 @@ from app.models import (
     VoteMethod,
     utcnow,
 )
-from app.results.agreement import juror_agreement, krippendorff_alpha, most_divisive
+from app.results.agreement import (
+    ballot_standings,
+    juror_agreement,
+    krippendorff_alpha,
+    most_divisive,
+)
 from app.results.schemas import (
     AdvanceCandidate,
     AdvancePreview,
@@ -741,7 +746,8 @@ _NO_ALPHA_YET = "Not defined yet: it needs entries with two votes or more, and v
 
 def quality(session: Session, *, round_: Round, limit: int = 20) -> Quality:
     """Per juror: votes, mean score given, agreement with the rest of the jury; per round:
-    Krippendorff's alpha and the entries that split the jury most."""
+    Krippendorff's alpha and the entries that split the jury most. Ranking rounds compare the
+    entries' standings on the ballots (``ballot_standings``) and have no mean score."""
     if not 0 <= limit <= MAX_DIVISIVE:
         raise InvalidInput(f"limit must be between 0 and {MAX_DIVISIVE}.")
     jurors = session.execute(
@@ -759,36 +765,13 @@ def quality(session: Session, *, round_: Round, limit: int = 20) -> Quality:
     missing = {v[1] for v in votes} - people.keys()
     people |= {user_id: (name, False) for user_id, name in _usernames(session, missing).items()}
 
-    if round_.vote_method == VoteMethod.ranking:
-        counts: dict[int, int] = defaultdict(int)
-        for _, juror_id, _ in votes:
-            counts[juror_id] += 1
-        return Quality(
-            round_id=round_.id,
-            vote_method=round_.vote_method,
-            alpha=None,
-            alpha_metric=None,
-            alpha_note=(
-                "Ranking rounds have no scores to agree on: Krippendorff's alpha and juror"
-                " agreement are computed for yes/no and rating rounds only."
-            ),
-            jurors=[
-                JurorQuality(
-                    user_id=user_id,
-                    username=name,
-                    active=active,
-                    votes=counts.get(user_id, 0),
-                    mean_score=None,
-                    shared_entries=0,
-                    agreement=None,
-                )
-                for user_id, (name, active) in sorted(people.items())
-            ],
-            divisive=[],
-        )
-
-    normalized = _normalizer(round_.vote_method, (v[2] for v in votes))
-    triples = [(e, j, normalized[v]) for e, j, v in votes]
+    cast = Counter(juror_id for _, juror_id, _ in votes)
+    ranking = round_.vote_method == VoteMethod.ranking
+    if ranking:
+        triples = ballot_standings(votes)  # type: ignore[arg-type]
+    else:
+        normalized = _normalizer(round_.vote_method, (v[2] for v in votes))
+        triples = [(e, j, normalized[v]) for e, j, v in votes]  # type: ignore[misc]
     agreement = juror_agreement(triples)  # type: ignore[arg-type]
     metric = "nominal" if round_.vote_method == VoteMethod.yes_no else "interval"
     alpha = krippendorff_alpha(triples, metric=metric)  # type: ignore[arg-type]
@@ -812,8 +795,8 @@ def quality(session: Session, *, round_: Round, limit: int = 20) -> Quality:
                 user_id=user_id,
                 username=name,
                 active=active,
-                votes=found.votes if found else 0,
-                mean_score=found.mean_score if found else None,
+                votes=cast[user_id],
+                mean_score=found.mean_score if found and not ranking else None,
                 shared_entries=found.shared_entries if found else 0,
                 agreement=found.agreement if found else None,
             )

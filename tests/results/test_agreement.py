@@ -10,6 +10,7 @@ import pytest
 from app.core.errors import InvalidInput
 from app.results.agreement import (
     Divisive,
+    ballot_standings,
     juror_agreement,
     krippendorff_alpha,
     most_divisive,
@@ -219,3 +220,25 @@ def test_most_divisive_respects_the_limit(limit, count):
 def test_most_divisive_refuses_a_negative_limit():
     with pytest.raises(InvalidInput):
         most_divisive([], limit=-1)
+
+
+@pytest.mark.parametrize(("ranks", "expected"), [
+    # (entry, rank) of one juror -> standings, 1 first and 0 last.
+    ([(10, 1), (11, 2), (12, 3)], {10: 1.0, 11: 0.5, 12: 0.0}),
+    ([(10, 1), (11, 1), (12, 2)], {10: 0.75, 11: 0.75, 12: 0.0}),
+    # Rank numbers only order: gaps change nothing.
+    ([(10, 2), (11, 7), (12, 9), (13, 40)], {10: 1.0, 11: 2 / 3, 12: 1 / 3, 13: 0.0}),
+    ([(10, 1), (11, 1)], {10: 0.5, 11: 0.5}),
+    ([(10, 1)], {}),  # one entry: no standing
+])  # fmt: skip
+def test_ballot_standings(ranks, expected):
+    standings = ballot_standings([(entry, 7, rank) for entry, rank in ranks])
+    assert {entry: value for entry, juror, value in standings if juror == 7} == pytest.approx(
+        expected
+    )
+    assert len(standings) == len(expected)
+
+
+def test_standings_keep_each_ballot_apart():
+    standings = ballot_standings([(1, 7, 1), (2, 7, 2), (1, 8, 2), (2, 8, 1), (3, 8, 3)])
+    assert sorted(standings) == [(1, 7, 1.0), (1, 8, 0.5), (2, 7, 0.0), (2, 8, 1.0), (3, 8, 0.0)]

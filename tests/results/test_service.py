@@ -442,12 +442,32 @@ def test_quality_of_a_yes_no_round_uses_nominal_alpha_and_lists_idle_jurors(sess
     assert idle.votes == 0 and idle.agreement is None and idle.mean_score is None
 
 
-def test_quality_of_a_ranking_round_has_no_alpha_and_says_why(session):
+def test_quality_of_a_ranking_round_compares_the_ballots_standings(session):
+    scene = make_scene(session, method="ranking", entries=4, jurors=4)
+    scene.ballot(session, 0, [1, 2, 3, 4])
+    scene.ballot(session, 1, [1, 2, 4, 3])
+    scene.ballot(session, 2, [4, 3, 2, 1])  # the reverse of the others
+    scene.ballot(session, 3, [1, 2, 3, 4])
+    quality = service.quality(session, round_=scene.round, limit=1)
+    assert quality.alpha_metric == "interval" and 0 < quality.alpha < 0.67
+    jurors = {j.username: j for j in quality.jurors}
+    assert jurors["Juror A"].agreement > 0.5 and jurors["Juror C"].agreement < -0.5
+    assert [j.votes for j in quality.jurors] == [4, 4, 4, 4]
+    assert all(j.mean_score is None for j in quality.jurors)
+    # e0 is first on three ballots and last on one: it splits the jury most.
+    assert [d.round_entry_id for d in quality.divisive] == [scene.entries[0].id]
+
+    unanimous = make_scene(session, method="ranking", entries=3, jurors=3)
+    for juror in range(3):
+        unanimous.ballot(session, juror, [1, 2, 3])
+    assert service.quality(session, round_=unanimous.round).alpha == 1.0
+
+
+def test_quality_of_a_ranking_round_with_one_ballot_has_no_alpha_yet(session):
     scene = make_scene(session, method="ranking", entries=2, jurors=2)
     scene.ballot(session, 0, [1, 2])
     quality = service.quality(session, round_=scene.round)
-    assert quality.alpha is None and quality.alpha_metric is None
-    assert "ranking" in quality.alpha_note.lower()
+    assert quality.alpha is None and quality.alpha_note
     assert [j.votes for j in quality.jurors] == [2, 0]
 
 
