@@ -23,6 +23,9 @@ Checkpoints:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextlib import ExitStack
+from functools import cache
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
@@ -92,8 +95,10 @@ class _Import:
                 with commons_client() as client:
                     self._categories(client)
             elif self.source in ("titles", "csv"):
-                with commons_client() as client:
-                    self._items(client)
+                with ExitStack() as stack:
+                    # Rows with page ids need no request: the client (with its TLS set-up,
+                    # about 60 ms) is opened at the first lookup, if any.
+                    self._items(cache(lambda: stack.enter_context(commons_client())))
             elif self.source == "previous_round":
                 self._previous_round()
             else:
@@ -157,7 +162,7 @@ class _Import:
 
     # Staged rows (pasted titles, CSV)
 
-    def _items(self, client: CommonsClient) -> None:
+    def _items(self, client: Callable[[], CommonsClient]) -> None:
         """Staged rows in position windows; within a window, rows with a page id are stored
         in SQL and the others looked up 50 to a request, committed every LOOKUP_CHUNK."""
         position = self.ctx.checkpoint.get("position", 0)
@@ -178,7 +183,7 @@ class _Import:
             self._save(session, {"position": position, "finished": True})
 
     def _item_group(
-        self, client: CommonsClient, *, start: int, stop: int, wanted: list[Any]
+        self, client: Callable[[], CommonsClient], *, start: int, stop: int, wanted: list[Any]
     ) -> int:
         """Store the staged rows in [start, stop), of which ``wanted`` need a lookup by title;
         returns ``stop``."""
@@ -188,7 +193,7 @@ class _Import:
         if wanted:
             results = [
                 result
-                for batch in client.lookup_titles(titles=[item.title for item in wanted])
+                for batch in client().lookup_titles(titles=[item.title for item in wanted])
                 for result in batch.results
             ]
             for item, result in zip(wanted, results, strict=True):

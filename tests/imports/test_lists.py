@@ -10,6 +10,7 @@ from sqlmodel import Session
 from app.commons.double import CommonsStore
 from app.commons.urls import file_urls
 from app.core.errors import Conflict, InvalidInput
+from app.imports import jobs as import_jobs
 from app.imports import service
 from app.imports.schemas import PreviousRoundImport, TitlesImport
 from app.models import Entry, ImportItem, Job, JobStatus, Round, RoundEntry, RoundResult
@@ -238,6 +239,20 @@ def test_a_real_quarry_export_is_stored_without_asking_commons_then_refreshed(
         JobStatus.queued,
         {"round_id": round_.id},
     )
+
+
+def test_rows_with_page_ids_open_no_commons_client(
+    db: Engine, session: Session, commons: CommonsForJobs, monkeypatch: pytest.MonkeyPatch
+):
+    opened: list[bool] = []
+    monkeypatch.setattr(
+        import_jobs, "commons_client", lambda: opened.append(True) or commons.client()
+    )
+    round_ = draft_round(session)
+    job_id = start_csv(db, round_.id, QUARRY_CSV.read_bytes())
+    run_jobs(db)
+    assert load_job(db, job_id).status == JobStatus.succeeded
+    assert opened == []
 
 
 def quarry_rows(count_: int, *, start: int = 0) -> str:
