@@ -13,7 +13,12 @@ A juror's *load* is every task they hold in the round, open and done. Balancing 
 assignment keeps the work fair over the whole round: a juror who has already voted a lot is
 not handed more than the others because their queue happens to be short. Among jurors with
 the same total, the one with the most open tasks gives work away first, which also helps the
-round finish. Cancelled tasks are not passed in and count for nobody.
+round finish. Cancelled tasks are not passed in and count for nobody, nor do tasks of
+disqualified entries: jurors never see those, so callers leave them out.
+
+Done tasks never move. When a change cannot keep the loads even by itself (a removed juror's
+tasks, a newcomer or a new quorum meet votes already cast or uploads), other open tasks move
+between jurors as well, until the loads are as even as the done tasks and uploads allow.
 """
 
 from collections import defaultdict
@@ -43,10 +48,11 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class QuorumChange:
-    """Tasks to create and open tasks to cancel, both sorted by (entry_id, juror_id)."""
+    """Tasks to create, open tasks to cancel and open tasks to move, each sorted."""
 
     add: tuple[Task, ...]
     cancel: tuple[Task, ...]
+    move: tuple[Move, ...]
 
 
 def assign(
@@ -117,7 +123,9 @@ def reassign_removed(
 
     ``jurors`` are the jurors who stay (``removed_juror`` is ignored if listed);
     ``excluded`` maps entry ids to the jurors who may not vote on them. A taker never
-    already holds the entry, open or done. Done tasks never move.
+    already holds the entry, open or done. Done tasks never move. If the loads are still
+    uneven after the hand-over, other open tasks move too, so the moves may include tasks of
+    jurors who stay.
     """
     stay = [j for j in _unique_jurors(jurors) if j != removed_juror]
     if not stay:
@@ -151,9 +159,15 @@ def reassign_removed(
     to_move.sort(key=eligible.__getitem__)
     pool = _LeastLoaded(loads, rng)
     taken = [(e, pool.take(1, blocked[e])[0]) for e in to_move]
-    if taken and _spread(pool.loads()) > 1:
-        taken = _level(taken, stay, blocked, rng, fixed_loads=loads)
-    return sorted(Move(e, removed_juror, j) for e, j in taken)
+    before = [t for t in open_list if t[1] in stay_set or t[1] == removed_juror]
+    after = taken + [t for t in open_list if t[1] in stay_set]
+    if _spread(pool.loads()) > 1:
+        # The hand-over alone cannot always even the loads; moving the other jurors' open
+        # tasks as well can. Handed-over tasks come first, so chains move them when they can.
+        settled, done_loads = _settled(done_list, excluded, stay)
+        after = _level(after, stay, settled, rng, fixed_loads=done_loads)
+    _, moves, _ = _changes(before, after)
+    return moves
 
 
 def take_over_for_new_juror(
@@ -168,8 +182,8 @@ def take_over_for_new_juror(
     """Let a new juror take open tasks over from the most loaded jurors until loads are even.
 
     ``jurors`` are the round's jurors (the new one is added if missing). The new juror never
-    takes an entry they are excluded from or already hold. If the movable tasks run out
-    first, the loads end as even as the open tasks allow.
+    takes an entry they are excluded from or already hold. If that leaves the loads uneven,
+    other open tasks move too, until the loads are as even as the open tasks allow.
     """
     juror_list = list(jurors)
     if new_juror not in juror_list:
@@ -213,7 +227,18 @@ def take_over_for_new_juror(
         taken.add(entry_id)
         moves.append(Move(entry_id, donor, new_juror))
         new_load += 1
+        loads[donor] = load - 1
         heappush(donors, (-(load - 1), -len(queue), rng.random(), donor))
+    loads[new_juror] = new_load
+    if _spread(loads) > 1:
+        # The most loaded had too few tasks the newcomer may take (done, or their upload);
+        # moving other open tasks along chains evens the loads where possible.
+        moved = {(m.entry_id, m.from_juror) for m in moves}
+        before = [t for t in open_list if t[1] in loads]
+        after = [(m.entry_id, new_juror) for m in moves] + [t for t in before if t not in moved]
+        settled, done_loads = _settled(done_list, excluded, juror_ids)
+        after = _level(after, juror_ids, settled, rng, fixed_loads=done_loads)
+        _, moves, _ = _changes(before, after)
     moves.sort()
     return moves
 
@@ -232,15 +257,18 @@ def change_quorum(
     Works from the tasks as they are rather than from the old quorum, so it also gives
     entries added to an active round their tasks. Going up, new tasks go to the least
     loaded eligible jurors not holding the entry. Going down, only open tasks are cancelled,
-    from the most loaded jurors first; an entry with more done votes than the quorum keeps
-    them all.
+    chosen so the loads kept are as even as possible (from the most loaded jurors first);
+    an entry with more done votes than the quorum keeps them all. If the done tasks leave
+    the loads uneven all the same, open tasks also move between jurors. Tasks of entries
+    not in ``entries`` (disqualified ones) are ignored.
     """
     juror_ids = _unique_jurors(jurors)
     entry_list = sorted(entries, key=_first)
     _check_unique_entries(entry_list)
     _check_quorum(quorum, len(juror_ids))
-    open_list = sorted(open_tasks)
-    done_list = sorted(done_tasks)
+    listed = {entry_id for entry_id, _ in entry_list}
+    open_list = sorted(t for t in open_tasks if t[0] in listed)
+    done_list = sorted(t for t in done_tasks if t[0] in listed)
     loads = dict.fromkeys(juror_ids, 0)
     holders = _holders(open_list, done_list, loads)
     open_holders: dict[int, list[int]] = defaultdict(list)
@@ -290,6 +318,8 @@ def change_quorum(
             cancel.append((entry_id, juror_id))
             if juror_id in loads:
                 loads[juror_id] -= 1
+    if cancel and _spread(loads) > 1:
+        cancel = _even_cancels(cancel, open_holders, loads, rng)
 
     add: list[Task] = []
     to_fill = [e for e in order if e in blocked]
@@ -299,11 +329,41 @@ def change_quorum(
         need = quorum - len(holders.get(entry_id, _NO_CONFLICTS))
         for juror_id in pool.take(need, blocked[entry_id]):
             add.append((entry_id, juror_id))
-    if add and _spread(pool.loads()) > 1:
-        add = _level(add, juror_ids, blocked, rng, fixed_loads=loads)
+    moves: list[Move] = []
+    if _spread(pool.loads()) > 1:
+        # Cancelling and adding cannot always even the loads (done tasks stay where they
+        # are); moving open tasks as well can. New tasks come first, so chains move them first.
+        cancelled = set(cancel)
+        kept = [t for t in open_list if t not in cancelled]
+        plan = add + [t for t in kept if t[1] in juror_set]
+        settled, done_loads = _settled(done_list, dict(entry_list), juror_ids)
+        plan = _level(plan, juror_ids, settled, rng, fixed_loads=done_loads)
+        strays = [t for t in kept if t[1] not in juror_set]
+        cancel, moves, add = _changes(open_list, plan + strays)
     add.sort()
     cancel.sort()
-    return QuorumChange(add=tuple(add), cancel=tuple(cancel))
+    return QuorumChange(add=tuple(add), cancel=tuple(cancel), move=tuple(moves))
+
+
+def _even_cancels(
+    cancel: list[Task], open_holders: Mapping[int, list[int]], loads: dict[int, int], rng: Random
+) -> list[Task]:
+    """Re-choose which open tasks of each entry to cancel so that the kept loads are as even
+    as cancelling allows; ``loads`` are those after ``cancel`` and are updated.
+
+    A cancel takes one task off its juror, so this levels the cancels themselves against the
+    negated loads, each to a juror holding its entry open. The stray tasks of jurors no
+    longer in the round stay cancelled.
+    """
+    ours = [t for t in cancel if t[1] in loads]
+    for _, juror_id in ours:
+        loads[juror_id] += 1
+    not_open = {e: loads.keys() - open_holders[e] for e, _ in ours}
+    negated = {j: -n for j, n in loads.items()}
+    ours = _level(ours, list(loads), not_open, rng, fixed_loads=negated)
+    for _, juror_id in ours:
+        loads[juror_id] -= 1
+    return [t for t in cancel if t[1] not in loads] + ours
 
 
 class _LeastLoaded:
@@ -438,13 +498,18 @@ def _find_chain(
             )
         return witnesses[key]
 
+    # Lightest takers first, so a task goes straight to where it evens the loads most.
+    takers = sorted(order, key=loads.__getitem__)
+    lightest = loads[takers[0]]
     for source in sorted(order, key=lambda j: -loads[j]):
         source_load = loads[source]
+        if source_load < lightest + 2:
+            break  # nobody is two tasks lighter than this source or the ones after it
         parent: dict[int, tuple[int, int]] = {}
         queue = [source]
         seen = {source}
         for giver in queue:
-            for taker in order:
+            for taker in takers:
                 if taker in seen:
                     continue
                 entry_id = witness(giver, taker)
@@ -475,6 +540,51 @@ def _holders(
             if juror_id in loads:
                 loads[juror_id] += 1
     return holders
+
+
+def _settled(
+    done_list: Iterable[Task], excluded: Mapping[int, AbstractSet[int]], juror_ids: Iterable[int]
+) -> tuple[dict[int, set[int]], dict[int, int]]:
+    """What leveling open tasks must respect: per entry, the jurors who may not take it (its
+    uploaders and those who voted on it), and each juror's count of done tasks."""
+    blocked: dict[int, set[int]] = defaultdict(set)
+    for entry_id, jurors in excluded.items():
+        blocked[entry_id].update(jurors)
+    done_loads = dict.fromkeys(juror_ids, 0)
+    for entry_id, juror_id in done_list:
+        blocked[entry_id].add(juror_id)
+        if juror_id in done_loads:
+            done_loads[juror_id] += 1
+    return blocked, done_loads
+
+
+def _changes(
+    before: Iterable[Task], after: Iterable[Task]
+) -> tuple[list[Task], list[Move], list[Task]]:
+    """The cancels, moves and adds that turn open tasks ``before`` into ``after``.
+
+    Per entry, a juror who loses it hands it to one who gains it where possible, so a task
+    that only changes hands is moved rather than cancelled and created again.
+    """
+    lost: dict[int, set[int]] = defaultdict(set)
+    gained: dict[int, set[int]] = defaultdict(set)
+    for entry_id, juror_id in before:
+        lost[entry_id].add(juror_id)
+    for entry_id, juror_id in after:
+        if juror_id in lost[entry_id]:
+            lost[entry_id].remove(juror_id)
+        else:
+            gained[entry_id].add(juror_id)
+    cancel: list[Task] = []
+    moves: list[Move] = []
+    add: list[Task] = []
+    for entry_id in sorted(lost.keys() | gained.keys()):
+        givers = sorted(lost[entry_id])
+        takers = sorted(gained[entry_id])
+        moves.extend(Move(entry_id, f, t) for f, t in zip(givers, takers, strict=False))
+        cancel.extend((entry_id, j) for j in givers[len(takers) :])
+        add.extend((entry_id, j) for j in takers[len(givers) :])
+    return cancel, moves, add
 
 
 def _unique_jurors(jurors: Iterable[int]) -> list[int]:

@@ -7,7 +7,7 @@ the state machine: draft → active ⇄ paused → finalized, or cancelled.
 
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -200,8 +200,13 @@ def _conflicts(
 
 
 def _tasks(session: Session, round_id: int, status: str) -> list[tuple[int, int]]:
-    query = select(Task.round_entry_id, Task.juror_id).where(
-        Task.round_id == round_id, Task.status == status
+    """(round entry id, juror id) of the tasks of eligible entries: jurors never see tasks of
+    disqualified entries, so those count in nobody's load and are never moved."""
+    query = (
+        select(Task.round_entry_id, Task.juror_id)
+        .join(RoundEntry, col(RoundEntry.id) == Task.round_entry_id)
+        .where(Task.round_id == round_id, Task.status == status)
+        .where(col(RoundEntry.dq_code).is_(None))
     )
     return [(row[0], row[1]) for row in session.execute(query)]
 
@@ -259,7 +264,7 @@ def _cancel_tasks(session: Session, round_id: int, pairs: Iterable[tuple[int, in
     return len(params)
 
 
-def _apply_moves(session: Session, round_: Round, moves: list[assignment.Move]) -> None:
+def _apply_moves(session: Session, round_: Round, moves: Sequence[assignment.Move]) -> None:
     if not moves:
         return
     _clear_cancelled(session, round_, [(m.entry_id, m.to_juror) for m in moves])
@@ -319,6 +324,7 @@ def _top_up(session: Session, *, round_: Round, lookup: CommonsIdLookup | None) 
         seed=round_.seed,
     )
     _cancel_tasks(session, round_.id, change.cancel)
+    _apply_moves(session, round_, change.move)
     return _insert_tasks(session, round_, change.add, shuffle=True)
 
 
@@ -483,14 +489,7 @@ def remove_juror(
         remaining = active_juror_ids(session, round_id=round_.id)
         if not remaining:
             raise Conflict("A running round needs at least one juror; add another one first.")
-        if round_.vote_method == VoteMethod.ranking:
-            # A ranking ballot is personal: the removed juror's open tasks are simply dropped.
-            _cancel_tasks(
-                session,
-                round_.id,
-                [(e, j) for e, j in _tasks(session, round_.id, TaskStatus.open) if j == user_id],
-            )
-        else:
+        if round_.vote_method != VoteMethod.ranking:
             everyone = [*remaining, user_id]
             resolve_commons_ids(session, user_ids=everyone, lookup=lookup)
             entries = _eligible_entries(session, round_.id)
@@ -503,12 +502,14 @@ def remove_juror(
                 seed=round_.seed,
             )
             _apply_moves(session, round_, moves)
-            # Tasks of disqualified entries are not part of the plan; they go with the juror.
-            _cancel_tasks(
-                session,
-                round_.id,
-                [(e, j) for e, j in _tasks(session, round_.id, TaskStatus.open) if j == user_id],
-            )
+        # What is left goes with the juror: a ranking ballot is personal, and tasks of
+        # disqualified entries are not part of the plan.
+        session.execute(
+            update(Task)
+            .where(Task.round_id == round_.id, Task.juror_id == user_id)
+            .where(Task.status == TaskStatus.open)
+            .values(status=TaskStatus.cancelled)
+        )
     round_event(session, round_, actor, "juror_remove", user_id=user_id)
     session.flush()
 

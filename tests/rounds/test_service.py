@@ -282,3 +282,66 @@ def test_juror_progress_counts_open_and_done_tasks(session: Session):
     assert (progress[people[1].id].done, progress[people[1].id].open) == (0, 3)
     counts = service.counts(session, round_=round_)
     assert (counts.entries, counts.eligible, counts.tasks_open, counts.tasks_done) == (6, 6, 4, 2)
+
+
+def disqualify(session: Session, round_entries, entry_ids) -> None:
+    for round_entry in round_entries:
+        if round_entry.id in entry_ids:
+            round_entry.dq_code = "manual"
+            round_entry.dq_reason = "duplicate"
+    session.flush()
+
+
+def eligible_loads(session: Session, round_) -> Counter[int]:
+    """Tasks per active juror as jurors and coordinators see them: eligible entries only."""
+    progress = service.juror_progress(session, round_=round_)
+    return Counter({p.user_id: p.total for p in progress if p.active})
+
+
+def spread_of(counts: Counter[int]) -> int:
+    return max(counts.values()) - min(counts.values())
+
+
+def test_tasks_of_disqualified_entries_neither_count_nor_move(session: Session):
+    coordinator, round_, people, round_entries = setup_round(
+        session, entries=9, juror_count=3, quorum=1
+    )
+    service.activate(session, round_=round_, actor=coordinator, lookup=None)
+    first, _, leaving = people
+    tasks = tasks_of(session, round_.id)
+    hidden = [t for t in tasks if t.juror_id == first.id]
+    leaving_hidden = next(t for t in tasks if t.juror_id == leaving.id)
+    disqualify(session, round_entries, {t.round_entry_id for t in [*hidden, leaving_hidden]})
+    hidden_ids = {t.id for t in hidden}
+
+    # The first juror has nothing left to vote on, which the newcomer's share must reflect.
+    newcomer = jurors(session, 1)[0]
+    service.add_juror(session, round_=round_, user_id=newcomer.id, actor=coordinator, lookup=None)
+    assert spread_of(eligible_loads(session, round_)) <= 1
+
+    service.remove_juror(session, round_=round_, user_id=leaving.id, actor=coordinator, lookup=None)
+    session.expire_all()
+    assert spread_of(eligible_loads(session, round_)) <= 1
+    # The leaving juror's task of a disqualified entry is cancelled, not handed to anyone.
+    assert session.get(Task, leaving_hidden.id).status == TaskStatus.cancelled
+    assert session.get(Task, leaving_hidden.id).juror_id == leaving.id
+    open_tasks = tasks_of(session, round_.id)
+    assert leaving_hidden.round_entry_id not in {t.round_entry_id for t in open_tasks}
+    # Tasks of disqualified entries stay as they were, should the entries come back.
+    assert {t.id for t in open_tasks if t.juror_id == first.id} >= hidden_ids
+
+
+def test_a_quorum_change_counts_only_eligible_entries(session: Session):
+    coordinator, round_, people, round_entries = setup_round(
+        session, entries=9, juror_count=3, quorum=1
+    )
+    service.activate(session, round_=round_, actor=coordinator, lookup=None)
+    hidden = [t for t in tasks_of(session, round_.id) if t.juror_id == people[0].id]
+    disqualify(session, round_entries, {t.round_entry_id for t in hidden})
+    service.update_round(session, round_=round_, data=RoundUpdate(quorum=2), actor=coordinator)
+    session.expire_all()
+    # Six eligible entries with two jurors each: four tasks per juror.
+    assert eligible_loads(session, round_) == {p.id: 4 for p in people}
+    hidden_entries = {t.round_entry_id for t in hidden}
+    still_hidden = [t for t in tasks_of(session, round_.id) if t.round_entry_id in hidden_entries]
+    assert {(t.id, t.juror_id) for t in still_hidden} == {(t.id, t.juror_id) for t in hidden}
