@@ -170,6 +170,52 @@ def reassign_removed(
     return moves
 
 
+def replace_juror(
+    *,
+    open_tasks: Iterable[Task],
+    done_tasks: Iterable[Task],
+    old_juror: int,
+    new_juror: int,
+    jurors: Iterable[int],
+    excluded: Mapping[int, frozenset[int]],
+    seed: int,
+) -> list[Move]:
+    """Give a leaving juror's open tasks to the juror who replaces them.
+
+    ``jurors`` are the jurors who stay, ``new_juror`` among them. The newcomer takes every
+    open task of ``old_juror`` they may take: not their own upload, nor an entry they already
+    hold (a returning juror may have voted on some). The rest are handed over as a removal
+    hands them, so the other jurors' queues change only where that is needed to take those
+    tasks or to keep the loads within one.
+    """
+    open_list = sorted(open_tasks)
+    done_list = sorted(done_tasks)
+    held = {e for e, j in (*open_list, *done_list) if j == new_juror}
+    shifted = [
+        (e, new_juror)
+        if j == old_juror and e not in held and new_juror not in excluded.get(e, _NO_CONFLICTS)
+        else (e, j)
+        for e, j in open_list
+    ]
+    stay = [j for j in _unique_jurors(jurors) if j != old_juror]
+    if new_juror not in stay:
+        stay.append(new_juror)
+    rest = reassign_removed(
+        open_tasks=shifted,
+        done_tasks=done_list,
+        removed_juror=old_juror,
+        jurors=stay,
+        excluded=excluded,
+        seed=seed,
+    )
+    final = dict.fromkeys(shifted)
+    for move in rest:
+        del final[(move.entry_id, move.from_juror)]
+        final[(move.entry_id, move.to_juror)] = None
+    _, moves, _ = _changes(open_list, final)
+    return moves
+
+
 def take_over_for_new_juror(
     *,
     open_tasks: Iterable[Task],

@@ -6,7 +6,13 @@ from app.campaigns.schemas import UserBrief
 from app.commons.users import CommonsLookupDep
 from app.core.deps import SessionDep
 from app.rounds import service
-from app.rounds.schemas import JurorProgress, RoundCreate, RoundPublic, RoundUpdate
+from app.rounds.schemas import (
+    JurorProgress,
+    JurorReplace,
+    RoundCreate,
+    RoundPublic,
+    RoundUpdate,
+)
 
 router = APIRouter(tags=["rounds"])
 
@@ -105,3 +111,26 @@ def remove_juror(
     """Remove a juror; their open tasks go to others, their cast votes stay."""
     service.remove_juror(session, round_=round_, user_id=user_id, actor=user, lookup=lookup)
     session.commit()
+
+
+@router.post("/rounds/{round_id}/jurors/{user_id}/replace", response_model=UserBrief)
+def replace_juror(
+    round_: CoordinatedRound,
+    user_id: int,
+    data: JurorReplace,
+    user: CurrentUser,
+    session: SessionDep,
+    lookup: CommonsLookupDep,
+):
+    """Put another user on the jury in this juror's place; on a running round the newcomer
+    takes over their open tasks, and their cast votes stay."""
+    newcomer = service.replace_juror(
+        session,
+        round_=round_,
+        user_id=user_id,
+        new_user_id=data.user_id,
+        actor=user,
+        lookup=lookup,
+    )
+    session.commit()
+    return UserBrief(id=newcomer.id, username=newcomer.username)

@@ -78,6 +78,11 @@ class RoundPublic(SQLModel):
     counts: RoundCounts
 
 
+class JurorReplace(SQLModel):
+    # The user who takes the juror's place.
+    user_id: int
+
+
 class JurorProgress(SQLModel):
     user_id: int
     username: str

@@ -502,16 +502,80 @@ def remove_juror(
                 seed=round_.seed,
             )
             _apply_moves(session, round_, moves)
-        # What is left goes with the juror: a ranking ballot is personal, and tasks of
-        # disqualified entries are not part of the plan.
-        session.execute(
-            update(Task)
-            .where(Task.round_id == round_.id, Task.juror_id == user_id)
-            .where(Task.status == TaskStatus.open)
-            .values(status=TaskStatus.cancelled)
-        )
+        _drop_open_tasks(session, round_id=round_.id, juror_id=user_id)
     round_event(session, round_, actor, "juror_remove", user_id=user_id)
     session.flush()
+
+
+def replace_juror(
+    session: Session,
+    *,
+    round_: Round,
+    user_id: int,
+    new_user_id: int,
+    actor: User,
+    lookup: CommonsIdLookup | None,
+) -> User:
+    """Put ``new_user_id`` on the jury in place of ``user_id``: on a running round the
+    newcomer takes over the leaving juror's open tasks (those they may take; the rest are
+    handed over as a removal hands them), and the cast votes stay. In a ranking round the
+    newcomer gets a ballot of their own."""
+    link = session.get(RoundJuror, (round_.id, user_id))
+    if link is None or not link.active:
+        raise NotFound(f"User {user_id} is not a juror of this round.")
+    if round_.status in (RoundStatus.finalized, RoundStatus.cancelled):
+        raise Conflict(f"The round is {round_.status}; its jury can no longer change.")
+    newcomer = _require_user(session, new_user_id)
+    joining = session.get(RoundJuror, (round_.id, new_user_id))
+    if joining is not None and joining.active:
+        raise Conflict(f"{newcomer.username} is already a juror of this round.")
+    link.active = False
+    if joining is None:
+        session.add(RoundJuror(round_id=round_.id, user_id=new_user_id))
+    else:
+        joining.active = True
+    session.flush()
+    if round_.status in RUNNING:
+        jurors = active_juror_ids(session, round_id=round_.id)
+        everyone = [*jurors, user_id]
+        resolve_commons_ids(session, user_ids=everyone, lookup=lookup)
+        if round_.vote_method == VoteMethod.ranking:
+            _top_up(session, round_=round_, lookup=lookup)
+        else:
+            entries = _eligible_entries(session, round_.id)
+            moves = assignment.replace_juror(
+                open_tasks=_tasks(session, round_.id, TaskStatus.open),
+                done_tasks=_tasks(session, round_.id, TaskStatus.done),
+                old_juror=user_id,
+                new_juror=new_user_id,
+                jurors=jurors,
+                excluded=_conflicts(session, entries, everyone),
+                seed=round_.seed,
+            )
+            _apply_moves(session, round_, moves)
+        _drop_open_tasks(session, round_id=round_.id, juror_id=user_id)
+    round_event(
+        session,
+        round_,
+        actor,
+        "juror_replace",
+        user_id=user_id,
+        new_user_id=new_user_id,
+        username=newcomer.username,
+    )
+    session.flush()
+    return newcomer
+
+
+def _drop_open_tasks(session: Session, *, round_id: int, juror_id: int) -> None:
+    """Cancel what a leaving juror still holds: a ranking ballot is personal, and tasks of
+    disqualified entries are not part of any hand-over."""
+    session.execute(
+        update(Task)
+        .where(Task.round_id == round_id, Task.juror_id == juror_id)
+        .where(Task.status == TaskStatus.open)
+        .values(status=TaskStatus.cancelled)
+    )
 
 
 def juror_progress(session: Session, *, round_: Round) -> list[JurorProgress]:

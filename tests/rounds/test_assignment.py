@@ -12,6 +12,7 @@ from app.rounds.assignment import (
     assign,
     change_quorum,
     reassign_removed,
+    replace_juror,
     take_over_for_new_juror,
 )
 
@@ -707,6 +708,51 @@ def test_swapping_a_juror_keeps_loads_even(
     stay = [j for j in [*juror_ids, 99] if j != removed]
     moves = removal(open_tasks, done_tasks, entry_list, stay, removed, seed)
     check_rebalanced(apply_moves(open_tasks, moves), done_tasks, entry_list, stay, quorum)
+
+
+def replacement(open_tasks, done_tasks, entry_list, stay, old, new, seed) -> list[Move]:
+    """``replace_juror``, checked to give the same moves whatever the input order."""
+    moves = replace_juror(
+        open_tasks=open_tasks, done_tasks=done_tasks, old_juror=old, new_juror=new,
+        jurors=stay, excluded=dict(entry_list), seed=seed,
+    )  # fmt: skip
+    again = replace_juror(
+        open_tasks=open_tasks[::-1], done_tasks=done_tasks[::-1], old_juror=old, new_juror=new,
+        jurors=stay[::-1], excluded=dict(entry_list[::-1]), seed=seed,
+    )  # fmt: skip
+    assert again == moves
+    return moves
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize(SHAPE, REBALANCING)
+def test_replacing_a_juror_hands_their_queue_to_the_newcomer_and_keeps_loads_even(
+    seed, entries, jurors, quorum, lowered, uploads, done_rate
+):
+    rng, entry_list, juror_ids, open_tasks, done_tasks = rebalancing_state(
+        seed, entries, jurors, quorum, uploads, done_rate
+    )
+    old = rng.choice(juror_ids)
+    stay = [*(j for j in juror_ids if j != old), 99]  # 99 uploaded some entries
+    moves = replacement(open_tasks, done_tasks, entry_list, stay, old, 99, seed)
+    after = apply_moves(open_tasks, moves)
+    check_rebalanced(after, done_tasks, entry_list, stay, quorum)
+    if uploads == 0 and done_rate == 0:
+        # Nothing stands in the way: the newcomer takes the queue as it is, nobody else moves.
+        assert moves == [Move(e, old, 99) for e, j in sorted(open_tasks) if j == old]
+
+
+def test_a_returning_juror_does_not_get_back_an_entry_they_voted_on():
+    # Juror 4 voted on entry 1 before leaving; juror 1, now leaving, still holds it open.
+    open_tasks = [(1, 1), (1, 2), (2, 1), (2, 3)]
+    done_tasks = [(1, 4), (2, 2)]
+    moves = replace_juror(
+        open_tasks=open_tasks, done_tasks=done_tasks, old_juror=1, new_juror=4,
+        jurors=[2, 3, 4], excluded={1: NONE, 2: NONE}, seed=0,
+    )  # fmt: skip
+    after = apply_moves(open_tasks, moves)
+    assert (2, 4) in after and (1, 4) not in after
+    assert sorted(after + done_tasks) == [(1, 2), (1, 3), (1, 4), (2, 2), (2, 3), (2, 4)]
 
 
 @pytest.mark.parametrize("seed", range(80))

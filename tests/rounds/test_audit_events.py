@@ -136,6 +136,25 @@ def test_removing_a_juror(client, session, db, coordinator, csrf, campaign):
     assert only_event(db) == on_round("round.juror_remove", coordinator, round_, user_id=removed.id)
 
 
+def test_replacing_a_juror(client, session, db, coordinator, csrf, campaign):
+    leaving = juror(session)
+    newcomer = juror(session, "Newcomer")
+    round_ = make_round(session, campaign=campaign, jurors=(leaving,))
+    session.commit()
+    path = f"/api/rounds/{round_.id}/jurors/{leaving.id}/replace"
+    response = client.post(path, json={"user_id": newcomer.id}, headers=csrf)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"id": newcomer.id, "username": "Newcomer"}
+    assert only_event(db) == on_round(
+        "round.juror_replace",
+        coordinator,
+        round_,
+        user_id=leaving.id,
+        new_user_id=newcomer.id,
+        username="Newcomer",
+    )
+
+
 def test_removing_a_coordinator(client, session, db, coordinator, csrf):
     helper = make_user(session)
     campaign = make_campaign(session, coordinators=(coordinator, helper))

@@ -71,6 +71,7 @@ def test_round_routes_refuse_everyone_but_the_campaigns_coordinators(client, set
         ("GET", f"/api/rounds/{round_.id}/jurors"),
         ("PUT", f"/api/rounds/{round_.id}/jurors/{plain.id}"),
         ("DELETE", f"/api/rounds/{round_.id}/jurors/{juror.id}"),
+        ("POST", f"/api/rounds/{round_.id}/jurors/{juror.id}/replace"),
     ]
     for method, path in paths:
         assert client.request(method, path, json={}).status_code == 401, path

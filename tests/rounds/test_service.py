@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 from sqlmodel import Session, select
 
-from app.core.errors import Conflict, InvalidInput
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.models import (
     AuditEvent,
     CampaignStatus,
@@ -225,6 +225,88 @@ def test_a_removed_jurors_open_tasks_go_to_others_and_their_votes_stay(session: 
         {re_id: 2 for re_id in {t.round_entry_id for t in every}}
     )
     assert len({(t.round_entry_id, t.juror_id) for t in every}) == len(every)
+
+
+def test_a_replacement_takes_over_the_leaving_jurors_queue_and_their_votes_stay(
+    session: Session,
+):
+    coordinator, round_, people, _ = setup_round(session, entries=20, juror_count=4, quorum=2)
+    service.activate(session, round_=round_, actor=coordinator, lookup=None)
+    leaving = people[3]
+    theirs = [t for t in tasks_of(session, round_.id) if t.juror_id == leaving.id]
+    finish(session, theirs[:3])
+    others = {(t.round_entry_id, t.juror_id) for t in tasks_of(session, round_.id)} - {
+        (t.round_entry_id, t.juror_id) for t in theirs
+    }
+    newcomer = jurors(session, 1)[0]
+    service.replace_juror(
+        session,
+        round_=round_,
+        user_id=leaving.id,
+        new_user_id=newcomer.id,
+        actor=coordinator,
+        lookup=None,
+    )
+    session.expire_all()
+    open_tasks = tasks_of(session, round_.id)
+    taken = {t.round_entry_id for t in open_tasks if t.juror_id == newcomer.id}
+    assert taken >= {t.round_entry_id for t in theirs[3:]}
+    # The three votes cast count for nobody now, so the others give the newcomer two more
+    # tasks to keep the loads within one; nobody else gains any.
+    assert {(t.round_entry_id, t.juror_id) for t in open_tasks if t.juror_id != newcomer.id} < (
+        others
+    )
+    assert sorted(loads(open_tasks).values()) == [9, 9, 9, 10]
+    done_tasks = tasks_of(session, round_.id, TaskStatus.done)
+    assert sorted(t.id for t in done_tasks) == sorted(t.id for t in theirs[:3])
+    assert service.active_juror_ids(session, round_id=round_.id) == sorted(
+        [*(p.id for p in people[:3]), newcomer.id]
+    )
+    event = session.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.action == "round.juror_replace"
+    assert (event.details["user_id"], event.details["new_user_id"]) == (leaving.id, newcomer.id)
+
+
+def test_a_replacement_must_be_new_to_the_jury(session: Session):
+    coordinator, round_, people, _ = setup_round(session, entries=4, juror_count=3, quorum=2)
+    with pytest.raises(Conflict, match="already a juror"):
+        service.replace_juror(
+            session,
+            round_=round_,
+            user_id=people[0].id,
+            new_user_id=people[1].id,
+            actor=coordinator,
+            lookup=None,
+        )
+    outsider = jurors(session, 1)[0]
+    with pytest.raises(NotFound):
+        service.replace_juror(
+            session,
+            round_=round_,
+            user_id=outsider.id,
+            new_user_id=people[1].id,
+            actor=coordinator,
+            lookup=None,
+        )
+
+
+def test_a_ranking_rounds_replacement_gets_a_ballot_of_their_own(session: Session):
+    coordinator, round_, people, _ = setup_round(
+        session, entries=5, juror_count=3, quorum=1, vote_method="ranking"
+    )
+    service.activate(session, round_=round_, actor=coordinator, lookup=None)
+    newcomer = jurors(session, 1)[0]
+    service.replace_juror(
+        session,
+        round_=round_,
+        user_id=people[0].id,
+        new_user_id=newcomer.id,
+        actor=coordinator,
+        lookup=None,
+    )
+    session.expire_all()
+    holders = loads(tasks_of(session, round_.id))
+    assert holders == {people[1].id: 5, people[2].id: 5, newcomer.id: 5}
 
 
 def test_quorum_can_go_up_and_down_on_a_running_round(session: Session):
