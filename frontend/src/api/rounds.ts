@@ -113,3 +113,8 @@ export function addJuror(roundId: number, userId: number): Promise<UserBrief> {
 export function removeJuror(roundId: number, userId: number): Promise<void> {
   return api.delete<void>(`/api/rounds/${roundId}/jurors/${userId}`)
 }
+
+/** `newUserId` takes over the juror's open tasks; the votes they cast stay theirs. */
+export function replaceJuror(roundId: number, userId: number, newUserId: number): Promise<UserBrief> {
+  return api.post<UserBrief>(`/api/rounds/${roundId}/jurors/${userId}/replace`, { user_id: newUserId })
+}
