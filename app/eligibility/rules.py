@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 WINDOW = "window"
 RESOLUTION = "resolution"
@@ -64,16 +65,27 @@ class RuleSet:
 
 
 @dataclass(frozen=True, slots=True)
+class Why:
+    """Why an entry fails a rule: the reason in English (for exports, the audit log and the
+    CLI), and the facts it states as plain values (timestamps in ISO 8601), from which the UI
+    words the reason in the reader's language."""
+
+    text: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Failure:
     code: str
     reason: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
     label: str
-    check: Callable[[EntryFacts, RuleSet], str | None]
+    check: Callable[[EntryFacts, RuleSet], Why | None]
     enabled: Callable[[RuleSet], bool]
 
 
@@ -85,24 +97,26 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def check_window(entry: EntryFacts, rules: RuleSet) -> str | None:
+def check_window(entry: EntryFacts, rules: RuleSet) -> Why | None:
     uploaded = entry.uploaded_at
     if uploaded is None:
         return None
     if rules.opens_at is not None and uploaded < rules.opens_at:
-        return (
+        return Why(
             f"First uploaded {_when(uploaded)}, before the campaign opened "
-            f"({_when(rules.opens_at)})"
+            f"({_when(rules.opens_at)})",
+            {"uploaded_at": uploaded.isoformat(), "opens_at": rules.opens_at.isoformat()},
         )
     if rules.closes_at is not None and uploaded > rules.closes_at:
-        return (
+        return Why(
             f"First uploaded {_when(uploaded)}, after the campaign closed "
-            f"({_when(rules.closes_at)})"
+            f"({_when(rules.closes_at)})",
+            {"uploaded_at": uploaded.isoformat(), "closes_at": rules.closes_at.isoformat()},
         )
     return None
 
 
-def check_resolution(entry: EntryFacts, rules: RuleSet) -> str | None:
+def check_resolution(entry: EntryFacts, rules: RuleSet) -> Why | None:
     minimum = rules.min_megapixels
     pixels = entry.width * entry.height
     if minimum is None or pixels <= 0:
@@ -110,9 +124,15 @@ def check_resolution(entry: EntryFacts, rules: RuleSet) -> str | None:
     megapixels = pixels / 1_000_000
     if megapixels >= minimum:
         return None
-    return (
+    return Why(
         f"{_number(megapixels)} megapixels ({entry.width} x {entry.height}), "
-        f"below the minimum of {_number(minimum)} megapixels"
+        f"below the minimum of {_number(minimum)} megapixels",
+        {
+            "megapixels": round(megapixels, 2),
+            "width": entry.width,
+            "height": entry.height,
+            "minimum": minimum,
+        },
     )
 
 
@@ -126,14 +146,17 @@ def mime_allowed(mime: str, allowed: Iterable[str]) -> bool:
     return False
 
 
-def check_file_type(entry: EntryFacts, rules: RuleSet) -> str | None:
+def check_file_type(entry: EntryFacts, rules: RuleSet) -> Why | None:
     allowed = rules.allowed_mimes
     if allowed is None or not entry.mime or mime_allowed(entry.mime, allowed):
         return None
-    return f"File type {entry.mime} is not allowed (allowed: {', '.join(allowed) or 'none'})"
+    return Why(
+        f"File type {entry.mime} is not allowed (allowed: {', '.join(allowed) or 'none'})",
+        {"mime": entry.mime, "allowed": list(allowed)},
+    )
 
 
-def check_staff_upload(entry: EntryFacts, rules: RuleSet) -> str | None:
+def check_staff_upload(entry: EntryFacts, rules: RuleSet) -> Why | None:
     # Matched by Commons user id only: names can be renamed or taken over.
     if entry.uploader_id is None:
         return None
@@ -141,23 +164,28 @@ def check_staff_upload(entry: EntryFacts, rules: RuleSet) -> str | None:
     if role is None:
         return None
     who = entry.uploader or f"user #{entry.uploader_id}"
-    return f"Uploaded by {who}, {ROLE_LABELS.get(role, role)}"
+    return Why(f"Uploaded by {who}, {ROLE_LABELS.get(role, role)}", {"uploader": who, "role": role})
 
 
-def check_deleted(entry: EntryFacts, rules: RuleSet) -> str | None:
-    return "Deleted from Commons" if entry.deleted else None
+def check_deleted(entry: EntryFacts, rules: RuleSet) -> Why | None:
+    return Why("Deleted from Commons") if entry.deleted else None
 
 
-def check_reupload(entry: EntryFacts, rules: RuleSet) -> str | None:
+def check_reupload(entry: EntryFacts, rules: RuleSet) -> Why | None:
     latest_by, latest_at = entry.latest_uploader_id, entry.latest_uploaded_at
     if rules.closes_at is None or latest_by is None or latest_at is None:
         return None
     if latest_by == entry.uploader_id or latest_at <= rules.closes_at:
         return None
     who = entry.latest_uploader or f"user #{latest_by}"
-    return (
+    return Why(
         f"Re-uploaded by {who} on {_when(latest_at)}, after the campaign closed "
-        f"({_when(rules.closes_at)})"
+        f"({_when(rules.closes_at)})",
+        {
+            "uploader": who,
+            "uploaded_at": latest_at.isoformat(),
+            "closes_at": rules.closes_at.isoformat(),
+        },
     )
 
 
@@ -202,9 +230,9 @@ def failures(entry: EntryFacts, rules: RuleSet) -> list[Failure]:
     found = []
     for rule in RULES:
         if rule.enabled(rules):
-            reason = rule.check(entry, rules)
-            if reason is not None:
-                found.append(Failure(rule.code, reason))
+            why = rule.check(entry, rules)
+            if why is not None:
+                found.append(Failure(rule.code, why.text, why.params))
     return found
 
 
@@ -212,9 +240,9 @@ def verdict(entry: EntryFacts, rules: RuleSet) -> Failure | None:
     """The first rule the entry fails, or None when it is eligible."""
     for rule in RULES:
         if rule.enabled(rules):
-            reason = rule.check(entry, rules)
-            if reason is not None:
-                return Failure(rule.code, reason)
+            why = rule.check(entry, rules)
+            if why is not None:
+                return Failure(rule.code, why.text, why.params)
     return None
 
 
@@ -226,6 +254,7 @@ class Current:
     dq_code: str | None
     dq_reason: str | None
     facts: EntryFacts
+    dq_params: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)

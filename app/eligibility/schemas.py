@@ -1,5 +1,5 @@
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 from sqlmodel import SQLModel
@@ -16,7 +16,11 @@ class EntryBrief(SQLModel):
     entry_id: int
     title: str
     uploader: str
+    # The rule's code, its reason in English, and the facts behind it (see rules.Why), from
+    # which the UI words the reason in the reader's language.
+    code: str
     reason: str
+    params: dict[str, Any] | None = None
 
 
 class RulePreview(SQLModel):
@@ -88,6 +92,8 @@ class RoundEntryPublic(SQLModel):
     source_job_id: int | None
     dq_code: str | None
     dq_reason: str | None
+    # The facts behind a rule's reason (see rules.Why); None for a reason written by hand.
+    dq_params: dict[str, Any] | None
     dq_by: int | None
     dq_at: datetime | None
     created_at: datetime

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, update
+from sqlalchemy import JSON, Select, bindparam, func, or_, select, update
 from sqlmodel import Session, col
 
 from app.audit.service import record
@@ -78,6 +78,7 @@ def disqualify(
         raise InvalidInput("Give a reason for the disqualification.")
     entry.dq_code = code
     entry.dq_reason = reason
+    entry.dq_params = None
     entry.dq_by = actor.id if actor else None
     entry.dq_at = utcnow()
     record(
@@ -110,7 +111,7 @@ def requalify(
     if entry.dq_code is None:
         raise Conflict("The entry is not disqualified.")
     before = {"code": entry.dq_code, "reason": entry.dq_reason}
-    entry.dq_code = entry.dq_reason = entry.dq_by = entry.dq_at = None
+    entry.dq_code = entry.dq_reason = entry.dq_params = entry.dq_by = entry.dq_at = None
     record(
         session,
         actor_id=actor.id,
@@ -216,6 +217,7 @@ def _current(
             RoundEntry.dq_code,
             RoundEntry.dq_reason,
             Entry.title,
+            RoundEntry.dq_params,
             *_FACT_COLUMNS,
         )
         .join(Entry, col(Entry.id) == RoundEntry.entry_id)
@@ -224,8 +226,9 @@ def _current(
     )
     found = []
     for row in session.execute(query):
-        facts = rules_.EntryFacts(*row[5:])
-        found.append((rules_.Current(row[0], row[2], row[3], facts), row[1], row[4]))
+        facts = rules_.EntryFacts(*row[6:])
+        current = rules_.Current(row[0], row[2], row[3], facts, dq_params=row[5])
+        found.append((current, row[1], row[4]))
     return found
 
 
@@ -257,7 +260,7 @@ def preview(
         for failure in rules_.failures(entry.facts, ruleset):
             counts[failure.code] += 1
             if len(per_rule[failure.code]) < sample:
-                per_rule[failure.code].append(_brief(entry, entry_id, title, failure.reason))
+                per_rule[failure.code].append(_brief(entry, entry_id, title, failure))
 
     def brief(round_entry_id: int, reason: str) -> EntryBrief:
         entry, entry_id, title = by_id[round_entry_id]
@@ -280,18 +283,25 @@ def preview(
             )
             for rule in rules_.RULES
         ],
-        disqualify=[brief(i, f.reason) for i, f in decided.disqualify[:sample]],
-        requalify=[brief(i, by_id[i][0].dq_reason or "") for i in decided.requalify[:sample]],
+        disqualify=[brief(i, f) for i, f in decided.disqualify[:sample]],
+        requalify=[brief(i, _failure_of(by_id[i][0])) for i in decided.requalify[:sample]],
     )
 
 
-def _brief(entry: rules_.Current, entry_id: int, title: str, reason: str) -> EntryBrief:
+def _failure_of(entry: rules_.Current) -> rules_.Failure:
+    """The rule failure an entry was disqualified for, as stored."""
+    return rules_.Failure(entry.dq_code or "", entry.dq_reason or "", entry.dq_params or {})
+
+
+def _brief(entry: rules_.Current, entry_id: int, title: str, failure: rules_.Failure) -> EntryBrief:
     return EntryBrief(
         round_entry_id=entry.id,
         entry_id=entry_id,
         title=title,
         uploader=entry.facts.uploader,
-        reason=reason,
+        code=failure.code,
+        reason=failure.reason,
+        params=failure.params or None,
     )
 
 
@@ -382,14 +392,20 @@ def _store(
         connection.execute(
             update(RoundEntry)
             .where(RoundEntry.id == bindparam("rid"))
-            .values(dq_code=bindparam("c"), dq_reason=bindparam("r"), dq_by=actor_id, dq_at=now),
-            [{"rid": i, "c": f.code, "r": f.reason} for i, f in changed],
+            .values(
+                dq_code=bindparam("c"),
+                dq_reason=bindparam("r"),
+                dq_params=bindparam("p", type_=JSON),
+                dq_by=actor_id,
+                dq_at=now,
+            ),
+            [{"rid": i, "c": f.code, "r": f.reason, "p": f.params or None} for i, f in changed],
         )
     if decided.requalify:
         connection.execute(
             update(RoundEntry)
             .where(RoundEntry.id == bindparam("rid"))
-            .values(dq_code=None, dq_reason=None, dq_by=None, dq_at=None),
+            .values(dq_code=None, dq_reason=None, dq_params=None, dq_by=None, dq_at=None),
             [{"rid": i} for i in decided.requalify],
         )
     by_code: dict[str, list[int]] = {}
@@ -510,6 +526,7 @@ def _public(round_entry_: RoundEntry, entry: Entry) -> RoundEntryPublic:
         source_job_id=round_entry_.source_job_id,
         dq_code=round_entry_.dq_code,
         dq_reason=round_entry_.dq_reason,
+        dq_params=round_entry_.dq_params,
         dq_by=round_entry_.dq_by,
         dq_at=round_entry_.dq_at,
         created_at=round_entry_.created_at,

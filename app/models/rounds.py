@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, UniqueConstraint, text
+from sqlalchemy import JSON, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.models.base import Choice, created_at_field, datetime_field, json_field
@@ -90,6 +90,8 @@ class RoundEntry(SQLModel, table=True):
     # A rule code (e.g. "window", "resolution") or "manual"; None while eligible.
     dq_code: str | None = Field(default=None, max_length=40)
     dq_reason: str | None = Field(default=None)
+    # A rule's facts behind dq_reason (rules.Why), for the UI to word it in any language.
+    dq_params: dict[str, Any] | None = Field(default=None, sa_type=JSON)
     dq_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     dq_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()

@@ -61,6 +61,10 @@ ALL_ON = RuleSet(
                 "window",
                 "First uploaded 2026-08-31 23:59 UTC, before the campaign opened "
                 "(2026-09-01 00:00 UTC)",
+                {
+                    "uploaded_at": "2026-08-31T23:59:00+00:00",
+                    "opens_at": "2026-09-01T00:00:00+00:00",
+                },
             ),
         ),
         (
@@ -69,6 +73,10 @@ ALL_ON = RuleSet(
                 "window",
                 "First uploaded 2026-10-01 00:01 UTC, after the campaign closed "
                 "(2026-10-01 00:00 UTC)",
+                {
+                    "uploaded_at": "2026-10-01T00:01:00+00:00",
+                    "closes_at": "2026-10-01T00:00:00+00:00",
+                },
             ),
         ),
         (facts(uploaded_at=None), None),
@@ -77,7 +85,9 @@ ALL_ON = RuleSet(
         (
             facts(width=1600, height=1200),
             Failure(
-                "resolution", "1.92 megapixels (1600 x 1200), below the minimum of 2 megapixels"
+                "resolution",
+                "1.92 megapixels (1600 x 1200), below the minimum of 2 megapixels",
+                {"megapixels": 1.92, "width": 1600, "height": 1200, "minimum": 2},
             ),
         ),
         (facts(width=0, height=0), None),
@@ -87,7 +97,9 @@ ALL_ON = RuleSet(
         (
             facts(mime="image/tiff"),
             Failure(
-                "file_type", "File type image/tiff is not allowed (allowed: image/jpeg, image/png)"
+                "file_type",
+                "File type image/tiff is not allowed (allowed: image/jpeg, image/png)",
+                {"mime": "image/tiff", "allowed": ["image/jpeg", "image/png"]},
             ),
         ),
         (facts(mime=""), None),
@@ -95,15 +107,27 @@ ALL_ON = RuleSet(
         (facts(uploader="Juror Name", uploader_id=12), None),
         (
             facts(uploader="Someone", uploader_id=7),
-            Failure("staff_upload", "Uploaded by Someone, a juror of this round"),
+            Failure(
+                "staff_upload",
+                "Uploaded by Someone, a juror of this round",
+                {"uploader": "Someone", "role": "juror"},
+            ),
         ),
         (
             facts(uploader="", uploader_id=8),
-            Failure("staff_upload", "Uploaded by user #8, a coordinator of this campaign"),
+            Failure(
+                "staff_upload",
+                "Uploaded by user #8, a coordinator of this campaign",
+                {"uploader": "user #8", "role": "coordinator"},
+            ),
         ),
         (
             facts(uploader_id=9),
-            Failure("staff_upload", "Uploaded by Ama, the organizer of this campaign"),
+            Failure(
+                "staff_upload",
+                "Uploaded by Ama, the organizer of this campaign",
+                {"uploader": "Ama", "role": "organizer"},
+            ),
         ),
         (facts(uploader_id=None), None),
         # deleted
@@ -119,6 +143,11 @@ ALL_ON = RuleSet(
                 "reupload",
                 "Re-uploaded by Kofi on 2026-10-05 08:00 UTC, after the campaign closed "
                 "(2026-10-01 00:00 UTC)",
+                {
+                    "uploader": "Kofi",
+                    "uploaded_at": "2026-10-05T08:00:00+00:00",
+                    "closes_at": "2026-10-01T00:00:00+00:00",
+                },
             ),
         ),
         (facts(latest_uploader_id=12, latest_uploaded_at=INSIDE), None),

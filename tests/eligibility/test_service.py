@@ -103,6 +103,12 @@ def test_a_preview_counts_and_lists_per_rule_and_changes_nothing(session: Sessio
     assert all(r.enabled for r in preview.per_rule)
     staff = {e.title: e.reason for e in per_rule["staff_upload"].entries}
     assert staff["File:By juror.jpg"] == "Uploaded by Renamed Juror, a juror of this round"
+    # The facts behind each reason travel with it, for the UI to word in any language.
+    by_juror = next(e for e in per_rule["staff_upload"].entries if e.title == "File:By juror.jpg")
+    assert (by_juror.code, by_juror.params) == (
+        "staff_upload",
+        {"uploader": "Renamed Juror", "role": "juror"},
+    )
     assert staff["File:By organizer.jpg"].endswith(", the organizer of this campaign")
     assert "Juror name" not in str(preview.disqualify), "never matched by user name"
 
@@ -146,6 +152,9 @@ def test_apply_disqualifies_by_rule_then_requalifies_when_the_rules_relax(sessio
     small = session.get(RoundEntry, scene["entries"]["small"].id)
     assert small.dq_by == coordinator.id and small.dq_at is not None
     assert small.dq_reason.startswith("1 megapixels (1000 x 1000), below the minimum")
+    assert small.dq_params == {"megapixels": 1.0, "width": 1000, "height": 1000, "minimum": 2}
+    listed = service.list_entries(session, round_=round_, reason="resolution")
+    assert [e.dq_params for e in listed.items] == [small.dq_params]
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "eligibility.apply")
     ).one()
@@ -164,6 +173,10 @@ def test_apply_disqualifies_by_rule_then_requalifies_when_the_rules_relax(sessio
     assert (result.disqualified, result.requalified) == (0, 3)
     after = codes(session, scene)
     assert (after["small"], after["tiff"], after["deleted"]) == (None, None, None)
+    session.refresh(small)
+    assert small.dq_params is None
+    manual = session.get(RoundEntry, scene["entries"]["manual"].id)
+    assert manual.dq_params is None, "a reason written by hand has no facts to word"
     assert after["manual"] == "manual", "a manual disqualification is never undone by rules"
     assert session.get(Round, round_.id).rules["min_megapixels"] is None
 

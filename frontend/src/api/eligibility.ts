@@ -5,12 +5,18 @@
 import { api } from './client'
 import type { EligibilityRules } from './rounds'
 
+/** The facts a rule's reason states (app/eligibility/rules.py, Why): timestamps in ISO 8601. */
+export type DisqualificationFacts = Record<string, unknown>
+
 export interface PreviewEntry {
   round_entry_id: number
   entry_id: number
   title: string
   uploader: string
+  code: string
+  /** In English; the UI words it from `params` when it can (reasonText). */
   reason: string
+  params: DisqualificationFacts | null
 }
 
 export interface RulePreview {
@@ -63,6 +69,8 @@ export interface RoundEntry {
   source: string
   dq_code: string | null
   dq_reason: string | null
+  /** The facts behind a rule's reason; null for a reason written by hand. */
+  dq_params: DisqualificationFacts | null
   dq_by: number | null
   dq_at: string | null
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EligibilityRules } from '../../../src/api/rounds'
-import { formOf, ruleLabel, rulesOf } from '../../../src/components/coordinator/review/rules'
+import { formOf, reasonText, ruleLabel, rulesOf } from '../../../src/components/coordinator/review/rules'
+import { formatDateTime } from '../../../src/i18n/dates'
 
 const rules: EligibilityRules = {
   window: true,
@@ -35,5 +36,39 @@ describe('rule names', () => {
     expect(ruleLabel({ code: 'resolution', label: 'server text' })).toBe('Resolution below the minimum')
     expect(ruleLabel({ code: 'staff_upload', label: 'server text' })).toBe('Uploaded by a juror, coordinator or organizer')
     expect(ruleLabel({ code: 'future_rule', label: 'Some new rule' })).toBe('Some new rule')
+  })
+})
+
+describe('reasonText', () => {
+  const when = (iso: string) => formatDateTime(iso, 'en')
+
+  it('words a rule\'s reason from its facts', () => {
+    expect(reasonText('resolution', { megapixels: 1.92, width: 1600, height: 1200, minimum: 2 }, 'English')).toBe(
+      '1.92 megapixels (1,600 × 1,200), below the minimum of 2 megapixels',
+    )
+    expect(reasonText('staff_upload', { uploader: 'Ama', role: 'organizer' }, 'English')).toBe(
+      'Uploaded by \u2068Ama\u2069, the organizer of this campaign',
+    )
+    expect(reasonText('file_type', { mime: 'image/tiff', allowed: ['image/jpeg', 'image/png'] }, null)).toBe(
+      'File type \u2068image/tiff\u2069 is not allowed (allowed: \u2068image/jpeg\u2069 and \u2068image/png\u2069)',
+    )
+    expect(reasonText('deleted', {}, 'Deleted from Commons')).toBe('Deleted from Commons')
+  })
+
+  it('shows dates in the reader\'s format, before or after the window', () => {
+    const before = { uploaded_at: '2026-08-31T23:59:00+00:00', opens_at: '2026-09-01T00:00:00+00:00' }
+    expect(reasonText('window', before, null)).toBe(
+      `First uploaded ${when(before.uploaded_at)}, before the campaign opened (${when(before.opens_at)})`,
+    )
+    const after = { uploaded_at: '2026-10-02T08:00:00+00:00', closes_at: '2026-10-01T00:00:00+00:00' }
+    expect(reasonText('window', after, null)).toContain('after the campaign closed')
+  })
+
+  it('keeps a reason written by hand, or stored without its facts, as it is', () => {
+    expect(reasonText('manual', null, 'Not a monument')).toBe('Not a monument')
+    expect(reasonText('resolution', null, '1 megapixels (1000 x 1000), below the minimum')).toBe(
+      '1 megapixels (1000 x 1000), below the minimum',
+    )
+    expect(reasonText('staff_upload', { uploader: 'Ama', role: 'steward' }, 'Uploaded by Ama')).toBe('Uploaded by Ama')
   })
 })

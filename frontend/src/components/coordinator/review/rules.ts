@@ -1,6 +1,8 @@
 /** The eligibility rules form: the round's rules as editable text and back. */
+import type { DisqualificationFacts } from '../../../api/eligibility'
 import type { EligibilityRules } from '../../../api/rounds'
-import { t } from '../../../i18n'
+import { formatList, formatNumber, isolate, language, t } from '../../../i18n'
+import { formatDateTime } from '../../../i18n/dates'
 
 // The server's rule codes (app/eligibility/rules.py); its English labels are only a fallback.
 const RULE_KEYS: Record<string, string> = {
@@ -16,6 +18,49 @@ const RULE_KEYS: Record<string, string> = {
 export function ruleLabel(rule: { code: string; label: string }): string {
   const key = RULE_KEYS[rule.code]
   return key ? t(key) : rule.label
+}
+
+/**
+ * Why an entry is disqualified, in the reader's language: worded from the rule's facts when
+ * the server kept them, else the reason as stored (written by hand, or English from before
+ * the facts were kept).
+ */
+export function reasonText(code: string | null, facts: DisqualificationFacts | null, stored: string | null): string {
+  const fallback = stored ?? code ?? ''
+  if (!facts) return fallback
+  const when = (value: unknown) => formatDateTime(String(value), language.value)
+  const who = (value: unknown) => isolate(String(value))
+  switch (code) {
+    case 'window':
+      return facts.opens_at
+        ? t('loupe-dq-window-before', when(facts.uploaded_at), when(facts.opens_at))
+        : t('loupe-dq-window-after', when(facts.uploaded_at), when(facts.closes_at))
+    case 'resolution':
+      return t(
+        'loupe-dq-resolution',
+        formatNumber(Number(facts.megapixels), { maximumFractionDigits: 2 }),
+        formatNumber(Number(facts.width)),
+        formatNumber(Number(facts.height)),
+        formatNumber(Number(facts.minimum), { maximumFractionDigits: 2 }),
+      )
+    case 'file_type': {
+      const allowed = (facts.allowed as string[] | undefined) ?? []
+      return allowed.length
+        ? t('loupe-dq-file-type', isolate(String(facts.mime)), formatList(allowed.map(isolate)))
+        : t('loupe-dq-file-type-none', isolate(String(facts.mime)))
+    }
+    case 'staff_upload':
+      if (facts.role === 'juror') return t('loupe-dq-staff-juror', who(facts.uploader))
+      if (facts.role === 'coordinator') return t('loupe-dq-staff-coordinator', who(facts.uploader))
+      if (facts.role === 'organizer') return t('loupe-dq-staff-organizer', who(facts.uploader))
+      return fallback
+    case 'deleted':
+      return t('loupe-dq-deleted')
+    case 'reupload':
+      return t('loupe-dq-reupload', who(facts.uploader), when(facts.uploaded_at), when(facts.closes_at))
+    default:
+      return fallback
+  }
 }
 
 export interface RulesForm {
