@@ -118,6 +118,7 @@ def reassign_removed(
     jurors: Iterable[int],
     excluded: Mapping[int, frozenset[int]],
     seed: int,
+    change: str = "removed",
 ) -> list[Move]:
     """Hand a removed juror's open tasks to the least loaded jurors who can take them.
 
@@ -126,11 +127,12 @@ def reassign_removed(
     already holds the entry, open or done. Done tasks never move. If the loads are still
     uneven after the hand-over, other open tasks move too, so the moves may include tasks of
     jurors who stay.
+    ``change`` names the operation in a refusal ("removed", or "replaced").
     """
     stay = [j for j in _unique_jurors(jurors) if j != removed_juror]
     if not stay:
         raise InvalidInput(
-            f"Juror {removed_juror} cannot be removed: no other juror is left to take over"
+            f"Juror {removed_juror} cannot be {change}: no other juror is left to take over"
             " their open tasks.",
             code="no_jurors",
         )
@@ -148,7 +150,7 @@ def reassign_removed(
     stuck = sorted(e for e, n in eligible.items() if n < 1)
     if stuck:
         raise InvalidInput(
-            f"Juror {removed_juror} cannot be removed: no other juror can take over "
+            f"Juror {removed_juror} cannot be {change}: no other juror can take over "
             f"{_list_entries(stuck)}, because every remaining juror already holds it or"
             " uploaded it.",
             code="no_eligible_juror",
@@ -200,20 +202,35 @@ def replace_juror(
     stay = [j for j in _unique_jurors(jurors) if j != old_juror]
     if new_juror not in stay:
         stay.append(new_juror)
+    # The votes the leaving juror cast now count for nobody, so the newcomer is that many
+    # tasks short: they take them from the most loaded, as a new juror does. (Leveling
+    # chains would get there too, but one task at a time, which is slow on a long round.)
+    topped = take_over_for_new_juror(
+        open_tasks=[t for t in shifted if t[1] != old_juror],
+        done_tasks=done_list,
+        new_juror=new_juror,
+        jurors=stay,
+        excluded=excluded,
+        seed=seed,
+    )
+    after = _applied(shifted, topped)
+    # What the newcomer may not take goes as a removal hands it over.
     rest = reassign_removed(
-        open_tasks=shifted,
+        open_tasks=after,
         done_tasks=done_list,
         removed_juror=old_juror,
         jurors=stay,
         excluded=excluded,
         seed=seed,
+        change="replaced",
     )
-    final = dict.fromkeys(shifted)
-    for move in rest:
-        del final[(move.entry_id, move.from_juror)]
-        final[(move.entry_id, move.to_juror)] = None
-    _, moves, _ = _changes(open_list, final)
+    _, moves, _ = _changes(open_list, _applied(after, rest))
     return moves
+
+
+def _applied(tasks: Iterable[Task], moves: Iterable[Move]) -> list[Task]:
+    moved = {(m.entry_id, m.from_juror): m.to_juror for m in moves}
+    return [(e, moved.get((e, j), j)) for e, j in tasks]
 
 
 def take_over_for_new_juror(

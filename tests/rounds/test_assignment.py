@@ -755,6 +755,15 @@ def test_a_returning_juror_does_not_get_back_an_entry_they_voted_on():
     assert sorted(after + done_tasks) == [(1, 2), (1, 3), (1, 4), (2, 2), (2, 3), (2, 4)]
 
 
+def test_a_replacement_nobody_can_complete_is_refused_as_a_replacement():
+    # Entry 1's other holder is juror 2, and the newcomer uploaded it.
+    with pytest.raises(InvalidInput, match="Juror 1 cannot be replaced: no other juror"):
+        replace_juror(
+            open_tasks=[(1, 1), (1, 2)], done_tasks=[], old_juror=1, new_juror=3,
+            jurors=[2, 3], excluded={1: frozenset({3})}, seed=0,
+        )  # fmt: skip
+
+
 @pytest.mark.parametrize("seed", range(80))
 def test_rebalancing_is_as_even_as_the_votes_cast_allow(seed):
     rng = random.Random(seed)

@@ -114,7 +114,10 @@ export function removeJuror(roundId: number, userId: number): Promise<void> {
   return api.delete<void>(`/api/rounds/${roundId}/jurors/${userId}`)
 }
 
-/** `newUserId` takes over the juror's open tasks; the votes they cast stay theirs. */
+/**
+ * `newUserId` takes the juror's place: on a running round their open tasks too, or a ballot of
+ * their own in a ranking round. The votes the juror cast stay.
+ */
 export function replaceJuror(roundId: number, userId: number, newUserId: number): Promise<UserBrief> {
   return api.post<UserBrief>(`/api/rounds/${roundId}/jurors/${userId}/replace`, { user_id: newUserId })
 }

@@ -63,6 +63,16 @@ async function replaceBy(panel: VueWrapper, username: string) {
 }
 
 describe('JurorsPanel', () => {
+  it.each([
+    [{ vote_method: 'ranking' as const }, 'ranks the finalists on a ballot of their own'],
+    [{ status: 'draft' as const }, 'takes the place of \u2068Kofi\u2069 on the jury before the round starts'],
+  ])('says what replacing does in a %o round', async (overrides, said) => {
+    server()
+    const panel = await mountPanel(overrides)
+    await panel.get(testid('juror-replace-5')).trigger('click')
+    expect(document.querySelector(testid('juror-replace-dialog'))?.textContent).toContain(said)
+  })
+
   it('replaces a juror by the user named in the dialog and reloads the list', async () => {
     const fake = server({ 'POST /api/rounds/9/jurors/5/replace': jsonResponse({ id: 8, username: 'Esi' }) })
     const panel = await mountPanel()
