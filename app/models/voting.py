@@ -64,7 +64,8 @@ class VoteAction(Choice):
 
 
 class VoteChange(SQLModel, table=True):
-    """The history of a task's vote: the value it had before each change or withdrawal.
+    """The history of a task's vote: the value it had before each change or withdrawal, and
+    whose vote it was.
 
     Kept by task, so that withdrawing (deleting) a vote keeps what it was."""
 
@@ -73,6 +74,8 @@ class VoteChange(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     task_id: int = Field(foreign_key="tasks.id", ondelete="CASCADE", index=True)
     vote_id: int | None = Field(default=None, foreign_key="votes.id", ondelete="SET NULL")
+    # Who cast the vote: a task can change hands after a withdrawn vote (rebalancing).
+    juror_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     action: str = Field(default=VoteAction.change, max_length=20)
     value: int
     comment: str = Field(default="")

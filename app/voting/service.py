@@ -337,10 +337,11 @@ _changed = _CHANGE_VOTE.cte("changed")
 _CHANGE_AND_KEEP_VOTE = select(*_changed.c).add_cte(
     _changes.insert()
     .from_select(
-        ("task_id", "vote_id", "action", "value", "comment", "favourite", "changed_at"),
+        ("task_id", "vote_id", "juror_id", "action", "value", "comment", "favourite", "changed_at"),
         select(
             _changed.c.task_id,
             _changed.c.id,
+            _changed.c.juror_id,
             bindparam("b_action", VoteAction.change.value, type_=_changes.c.action.type),
             bindparam("b_old_value", type_=_votes.c.value.type),
             bindparam("b_old_comment", type_=_votes.c.comment.type),
@@ -688,6 +689,7 @@ def _change_vote(
         {
             "task_id": old.task_id,
             "vote_id": old.id,
+            "juror_id": old.juror_id,
             "action": VoteAction.change.value,
             "value": old.value,
             "comment": old.comment,
@@ -719,6 +721,7 @@ def undo_vote(session: Session, *, round: Round, juror: User, round_entry_id: in
             {
                 "task_id": slot.task_id,
                 "vote_id": old.id,
+                "juror_id": juror.id,
                 "action": VoteAction.withdraw.value,
                 "value": old.value,
                 "comment": old.comment,
@@ -1049,6 +1052,7 @@ def submit_ballot(
                 {
                     "task_id": row.task_id,
                     "vote_id": row.vote_id,
+                    "juror_id": juror.id,
                     "action": VoteAction.change.value,
                     "value": row.rank,
                     "comment": row.comment,

@@ -4,13 +4,14 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlmodel import SQLModel
+from sqlalchemy import inspect, text
+from sqlmodel import Session, SQLModel
 
 import app.models  # noqa: F401
 from app.core import migrate
 from app.core.db import make_engine
 from tests.conftest import drop_database, fresh_database
+from tests.factories import make_campaign, make_round, make_task, make_user
 
 
 def test_upgrade_to_head_gives_the_models_schema_and_downgrade_removes_it(tmp_path: Path):
@@ -34,3 +35,30 @@ def test_upgrade_to_head_gives_the_models_schema_and_downgrade_removes_it(tmp_pa
     finally:
         engine.dispose()
         drop_database("migrations")
+
+
+def test_vote_history_gets_the_juror_of_its_task(tmp_path: Path):
+    url = fresh_database("migrations_0005", tmp_path)
+    migrate.upgrade(url, "0004")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:  # the models match every table 0005 leaves alone
+            juror = make_user(session)
+            round_ = make_round(session, campaign=make_campaign(session), jurors=(juror,))
+            task = make_task(session, round=round_, juror=juror)
+            session.execute(
+                text(
+                    "INSERT INTO vote_changes (task_id, action, value, comment, favourite,"
+                    " changed_at) VALUES (:task, 'withdraw', 3, '', false, '2026-10-01 00:00:00')"
+                ),
+                {"task": task.id},
+            )
+            session.commit()
+            task_juror = juror.id
+        migrate.upgrade(url)
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT juror_id FROM vote_changes")).scalars().all()
+        assert found == [task_juror]
+    finally:
+        engine.dispose()
+        drop_database("migrations_0005")

@@ -39,6 +39,10 @@ def history(session: Session) -> list[int]:
     return list(session.execute(select(VoteChange.value).order_by(VoteChange.id)).scalars())
 
 
+def history_jurors(session: Session) -> set[int | None]:
+    return set(session.execute(select(VoteChange.juror_id)).scalars())
+
+
 def test_a_new_ballot_lists_my_entries_unranked(session: Session):
     scene = make_scene(session, method="ranking", entries=4, sort_keys=[3, 1, 2, 0])
     scene.entries[2].dq_code = "manual"
@@ -80,6 +84,7 @@ def test_a_changed_ballot_keeps_the_old_ranks_of_changed_entries_only(session: S
     submit(session, scene, in_order(scene, [1, 2, 3, 4]))
     submit(session, scene, in_order(scene, [1, 2, 4, 3]))
     assert sorted(history(session)) == [3, 4]
+    assert history_jurors(session) == {scene.juror.id}
     assert list(stored(session, scene).values()) == [1, 2, 4, 3]
     assert session.execute(select(func.count()).select_from(Vote)).scalar_one() == 4
 

@@ -209,6 +209,8 @@ def test_changing_a_vote_keeps_the_old_value_in_its_history(session: Session):
     assert (changed.value, changed.comment) == (4, "meh")
     cast(session, scene, value=1, comment="", favourite=True)
     assert history_of(session, changed) == [(2, "meh", False), (4, "meh", False)]
+    jurors = session.scalars(select(VoteChange.juror_id).where(VoteChange.vote_id == first.id))
+    assert set(jurors) == {scene.juror.id}
     vote = votes_of(session, scene.task(0))[0]
     assert (vote.value, vote.comment, vote.favourite) == (1, "", True)
     assert len(votes_of(session, scene.task(0))) == 1
@@ -385,6 +387,8 @@ def test_undo_keeps_the_withdrawn_vote_in_the_history(session: Session):
     ).all()
     assert [(h.action, h.value) for h in history] == [("change", 2), ("withdraw", 3)]
     assert all(h.vote_id is None for h in history), "the vote is gone; its history stays"
+    # The reopened task may go to another juror (rebalancing): the rows say whose vote it was.
+    assert {h.juror_id for h in history} == {scene.juror.id}
 
 
 def test_undo_of_a_vote_that_is_not_there_changes_nothing(session: Session):
