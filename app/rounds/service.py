@@ -478,12 +478,7 @@ def add_juror(
 def remove_juror(
     session: Session, *, round_: Round, user_id: int, actor: User, lookup: CommonsIdLookup | None
 ) -> None:
-    link = session.get(RoundJuror, (round_.id, user_id))
-    if link is None or not link.active:
-        raise NotFound(f"User {user_id} is not a juror of this round.")
-    if round_.status in (RoundStatus.finalized, RoundStatus.cancelled):
-        raise Conflict(f"The round is {round_.status}; its jury can no longer change.")
-    link.active = False
+    _leaving(session, round_=round_, user_id=user_id).active = False
     session.flush()
     if round_.status in RUNNING:
         remaining = active_juror_ids(session, round_id=round_.id)
@@ -520,11 +515,7 @@ def replace_juror(
     newcomer takes over the leaving juror's open tasks (those they may take; the rest are
     handed over as a removal hands them), and the cast votes stay. In a ranking round the
     newcomer gets a ballot of their own."""
-    link = session.get(RoundJuror, (round_.id, user_id))
-    if link is None or not link.active:
-        raise NotFound(f"User {user_id} is not a juror of this round.")
-    if round_.status in (RoundStatus.finalized, RoundStatus.cancelled):
-        raise Conflict(f"The round is {round_.status}; its jury can no longer change.")
+    link = _leaving(session, round_=round_, user_id=user_id)
     newcomer = _require_user(session, new_user_id)
     joining = session.get(RoundJuror, (round_.id, new_user_id))
     if joining is not None and joining.active:
@@ -565,6 +556,17 @@ def replace_juror(
     )
     session.flush()
     return newcomer
+
+
+def _leaving(session: Session, *, round_: Round, user_id: int) -> RoundJuror:
+    """The jury place of a juror about to leave; 404 unless they are on the jury, 409 once
+    the jury can no longer change."""
+    link = session.get(RoundJuror, (round_.id, user_id))
+    if link is None or not link.active:
+        raise NotFound(f"User {user_id} is not a juror of this round.")
+    if round_.status in (RoundStatus.finalized, RoundStatus.cancelled):
+        raise Conflict(f"The round is {round_.status}; its jury can no longer change.")
+    return link
 
 
 def _drop_open_tasks(session: Session, *, round_id: int, juror_id: int) -> None:

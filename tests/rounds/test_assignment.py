@@ -643,18 +643,19 @@ def check_rebalanced(open_tasks, done, entries, jurors, quorum) -> None:
         assert done, "without votes cast, these shapes all have a balanced plan"
 
 
-def removal(open_tasks, done_tasks, entry_list, stay, removed, seed) -> list[Move]:
-    """``reassign_removed``, checked to give the same moves whatever the input order."""
-    moves = reassign_removed(
-        open_tasks=open_tasks, done_tasks=done_tasks, removed_juror=removed, jurors=stay,
-        excluded=dict(entry_list), seed=seed,
-    )  # fmt: skip
-    again = reassign_removed(
-        open_tasks=open_tasks[::-1], done_tasks=done_tasks[::-1], removed_juror=removed,
-        jurors=stay[::-1], excluded=dict(entry_list[::-1]), seed=seed,
-    )  # fmt: skip
-    assert again == moves
+def order_free(function, entry_list, **inputs) -> list[Move]:
+    """``function``'s moves, checked to be the same whatever the order of its inputs."""
+    moves = function(excluded=dict(entry_list), **inputs)
+    flipped = {name: v[::-1] if isinstance(v, list) else v for name, v in inputs.items()}
+    assert function(excluded=dict(entry_list[::-1]), **flipped) == moves
     return moves
+
+
+def removal(open_tasks, done_tasks, entry_list, stay, removed, seed) -> list[Move]:
+    return order_free(
+        reassign_removed, entry_list, open_tasks=open_tasks, done_tasks=done_tasks,
+        removed_juror=removed, jurors=stay, seed=seed,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -711,17 +712,10 @@ def test_swapping_a_juror_keeps_loads_even(
 
 
 def replacement(open_tasks, done_tasks, entry_list, stay, old, new, seed) -> list[Move]:
-    """``replace_juror``, checked to give the same moves whatever the input order."""
-    moves = replace_juror(
-        open_tasks=open_tasks, done_tasks=done_tasks, old_juror=old, new_juror=new,
-        jurors=stay, excluded=dict(entry_list), seed=seed,
+    return order_free(
+        replace_juror, entry_list, open_tasks=open_tasks, done_tasks=done_tasks,
+        old_juror=old, new_juror=new, jurors=stay, seed=seed,
     )  # fmt: skip
-    again = replace_juror(
-        open_tasks=open_tasks[::-1], done_tasks=done_tasks[::-1], old_juror=old, new_juror=new,
-        jurors=stay[::-1], excluded=dict(entry_list[::-1]), seed=seed,
-    )  # fmt: skip
-    assert again == moves
-    return moves
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -2,12 +2,12 @@ import { flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { setCsrfToken } from '../../../src/api/client'
 import type { Campaign } from '../../../src/api/campaigns'
-import type { ResultRow, ResultsPage } from '../../../src/api/results'
+import type { ResultsPage } from '../../../src/api/results'
 import CampaignAwardsView from '../../../src/views/coordinator/review/CampaignAwardsView.vue'
 import { mountAt } from '../../components/mount'
 import { jsonResponse } from '../../helpers'
 import { apiError, fakeServer } from '../../juror/fakeServer'
-import { round } from './fixtures'
+import { resultRow, round } from './fixtures'
 
 let wrapper: VueWrapper | null = null
 
@@ -34,31 +34,6 @@ const campaign = (overrides: Partial<Campaign> = {}): Campaign => ({
   ...overrides,
 })
 
-function row(id: number, score: number): ResultRow {
-  return {
-    round_entry_id: id,
-    entry: {
-      entry_id: id,
-      page_id: id,
-      title: `File:Photo ${id}.jpg`,
-      url: '',
-      description_url: '',
-      thumb_url: '',
-      width: 1,
-      height: 1,
-      uploader: 'U',
-    },
-    score,
-    vote_count: 3,
-    place: null,
-    rank: null,
-    mean_position: null,
-    tied: false,
-    advanced: null,
-    votes: [],
-  }
-}
-
 const results: ResultsPage = {
   round_id: 4,
   vote_method: 'rating',
@@ -68,7 +43,7 @@ const results: ResultsPage = {
   offset: 0,
   limit: 1000,
   ranking: null,
-  rows: [row(41, 1), row(42, 0.75), row(43, 0.5), row(44, 0.25)],
+  rows: [resultRow(41, { score: 1 }), resultRow(42, { score: 0.75 }), resultRow(43, { score: 0.5 }), resultRow(44, { score: 0.25 })],
 }
 
 function server(extra = {}) {

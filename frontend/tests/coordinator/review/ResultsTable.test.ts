@@ -3,30 +3,10 @@ import { describe, expect, it } from 'vitest'
 import type { ResultRow, ResultsPage } from '../../../src/api/results'
 import ResultsTable from '../../../src/components/coordinator/review/ResultsTable.vue'
 import { i18n } from '../../../src/i18n'
+import { resultRow } from './fixtures'
 
 function row(id: number, place: number, tied: boolean): ResultRow {
-  return {
-    round_entry_id: id,
-    entry: {
-      entry_id: id,
-      page_id: id,
-      title: `File:Photo ${id}.jpg`,
-      url: '',
-      description_url: '',
-      thumb_url: '',
-      width: 1,
-      height: 1,
-      uploader: 'U',
-    },
-    score: null,
-    vote_count: 2,
-    place,
-    rank: id,
-    mean_position: 1.5,
-    tied,
-    advanced: null,
-    votes: [],
-  }
+  return resultRow(id, { vote_count: 2, place, rank: id, mean_position: 1.5, tied })
 }
 
 function page(rows: ResultRow[]): ResultsPage {

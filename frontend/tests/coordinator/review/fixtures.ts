@@ -1,5 +1,5 @@
 /** Sample API answers for the review screens' tests. */
-import type { AdvanceCandidate, AdvancePreview } from '../../../src/api/results'
+import type { AdvanceCandidate, AdvancePreview, ResultRow } from '../../../src/api/results'
 import type { Round } from '../../../src/api/rounds'
 
 export function round(overrides: Partial<Round> = {}): Round {
@@ -48,6 +48,33 @@ export function tiedPreview(overrides: Partial<AdvancePreview> = {}): AdvancePre
     boundary_score: 0.5,
     boundary_place: null,
     open_slots: 1,
+    ...overrides,
+  }
+}
+
+/** A results row of entry ``id`` (its photo named after it), scored and not ranked. */
+export function resultRow(id: number, overrides: Partial<ResultRow> = {}): ResultRow {
+  return {
+    round_entry_id: id,
+    entry: {
+      entry_id: id,
+      page_id: id,
+      title: `File:Photo ${id}.jpg`,
+      url: '',
+      description_url: '',
+      thumb_url: '',
+      width: 1,
+      height: 1,
+      uploader: 'U',
+    },
+    score: null,
+    vote_count: 3,
+    place: null,
+    rank: null,
+    mean_position: null,
+    tied: false,
+    advanced: null,
+    votes: [],
     ...overrides,
   }
 }
