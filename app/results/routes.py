@@ -10,6 +10,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import StreamingResponse
+from sqlmodel import Session
 
 from app.auth.deps import CurrentUser
 from app.auth.permissions import CoordinatedRound
@@ -131,7 +132,10 @@ def disqualify_flagged(
     return review
 
 
-def _csv(export: exports.Export) -> StreamingResponse:
+def _csv(export: exports.Export, session: Session) -> StreamingResponse:
+    # The rows are all read; ending the read transaction now means a slow download holds
+    # none (an idle transaction keeps SQLite's WAL and PostgreSQL's old row versions).
+    session.commit()
     return StreamingResponse(
         export.chunks,
         media_type="text/csv; charset=utf-8",
@@ -146,7 +150,7 @@ def _csv(export: exports.Export) -> StreamingResponse:
 )
 def export_results(round_: CoordinatedRound, session: SessionDep):
     """rank, page_id, title, commons_url, uploader, score, vote_count, advanced."""
-    return _csv(exports.results_csv(session, round_=round_))
+    return _csv(exports.results_csv(session, round_=round_), session)
 
 
 @router.get(
@@ -156,7 +160,7 @@ def export_results(round_: CoordinatedRound, session: SessionDep):
 )
 def export_entries(round_: CoordinatedRound, session: SessionDep):
     """Every entry with its provenance: upload, import source and job, disqualification."""
-    return _csv(exports.entries_csv(session, round_=round_))
+    return _csv(exports.entries_csv(session, round_=round_), session)
 
 
 @router.get(
@@ -169,4 +173,4 @@ def export_votes(
 ):
     """juror, page_id, title, value, normalized, comment, favourite, updated_at; jurors are
     "Juror 1", "Juror 2"... (by user id) unless ``pseudonymize=false``."""
-    return _csv(exports.votes_csv(session, round_=round_, pseudonymize=pseudonymize))
+    return _csv(exports.votes_csv(session, round_=round_, pseudonymize=pseudonymize), session)

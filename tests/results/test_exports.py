@@ -2,7 +2,11 @@ import csv
 import io
 
 import pytest
+from fastapi import Request
+from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.core.deps import get_session, request_session
 from app.results import exports, service
 from tests.factories import make_user
 from tests.helpers import login
@@ -179,3 +183,33 @@ def test_entries_csv_lists_every_entry_with_its_provenance(client, settings, ses
     assert rows[2]["source"] == "category:Images from WLM 2026"
     assert rows[0]["uploaded_at"].startswith("2026-09-15")
     assert all(r["uploader"] for r in rows)
+
+
+@pytest.mark.parametrize("kind", ["results", "entries", "votes"])
+def test_a_download_holds_no_transaction_open_while_it_is_sent(app, settings, session, kind):
+    scene = make_scene(session, entries=2)
+    scene.votes(session, [[5, 4], [3, None]])
+    session.commit()
+    opened: list[Session] = []
+
+    async def watched_session(request: Request):
+        async with request_session(request) as request_db:
+            opened.append(request_db)
+            yield request_db
+
+    app.dependency_overrides[get_session] = watched_session
+    in_transaction: list[bool] = []
+
+    async def probe(scope, receive, send):
+        async def watch(message):
+            if message["type"] == "http.response.body" and opened:
+                in_transaction.append(opened[-1].in_transaction())
+            await send(message)
+
+        await app(scope, receive, watch)
+
+    with TestClient(probe) as client:
+        login(client, settings, scene.coordinator)
+        response = client.get(f"/api/rounds/{scene.round.id}/export/{kind}.csv")
+    assert response.status_code == 200, response.text
+    assert in_transaction and not any(in_transaction)
