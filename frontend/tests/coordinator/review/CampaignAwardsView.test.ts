@@ -89,6 +89,22 @@ describe('CampaignAwardsView', () => {
     })
   })
 
+  it('says so when a final ranking round left an entry without a place', async () => {
+    server({
+      'GET /api/campaigns/2/rounds': jsonResponse([round({ status: 'finalized', vote_method: 'ranking' })]),
+      'GET /api/rounds/4/results': jsonResponse({
+        ...results,
+        vote_method: 'ranking',
+        rows: [resultRow(41, { place: 1, rank: 1 }), resultRow(42, { place: null, rank: 2 })],
+      }),
+    })
+    wrapper = await mountAt(CampaignAwardsView, '/campaigns/2/awards')
+    await flushPromises()
+    const options = wrapper.get(testid('award-place-1')).findAll('option').map((o) => o.text())
+    expect(options).toContain('1. File:Photo 41.jpg')
+    expect(options).toContain('File:Photo 42.jpg (no place: no ballot ranks it)')
+  })
+
   it('publishes at the chosen local time, sent in UTC', async () => {
     const fake = server({
       'POST /api/campaigns/2/publish': jsonResponse(campaign({ status: 'published', publish_at: '2030-06-01T18:00:00Z' })),
