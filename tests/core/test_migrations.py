@@ -62,3 +62,34 @@ def test_vote_history_gets_the_juror_of_its_task(tmp_path: Path):
     finally:
         engine.dispose()
         drop_database("migrations_0005")
+
+
+def test_downgrading_keeps_the_rows_of_other_tables(tmp_path: Path):
+    # On SQLite a downgrade that drops a column rebuilds the table; with foreign keys on, that
+    # would delete every row referring to it (users, round entries) along the way.
+    url = fresh_database("migrations_down", tmp_path)
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            juror = make_user(session)
+            round_ = make_round(session, campaign=make_campaign(session), jurors=(juror,))
+            make_task(session, round=round_, juror=juror)
+            session.commit()
+        tables = ("users", "round_jurors", "round_entries", "tasks")
+
+        def counts() -> dict[str, int]:
+            with engine.connect() as connection:
+                return {
+                    t: connection.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                    for t in tables
+                }
+
+        before = counts()
+        migrate.downgrade(url, "0002")
+        assert counts() == before
+        migrate.upgrade(url)
+        assert counts() == before
+    finally:
+        engine.dispose()
+        drop_database("migrations_down")
