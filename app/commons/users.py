@@ -37,13 +37,15 @@ class CommonsIdLookup:
 
 # A request waits for Commons holding the write turn (a jury change, an activation), and on
 # SQLite no juror of the instance can vote meanwhile: it gives up after a few seconds (the
-# coordinator sees an upstream error and can try again) rather than retrying for long.
-INTERACTIVE_SECONDS = 5.0
+# coordinator sees an upstream error and can try again) rather than retrying for long. The
+# retries leave room for one wait on a lagging Commons (maxlag asks for at least 5 s).
+INTERACTIVE_TIMEOUT = 5.0
+INTERACTIVE_RETRIES = 10.0
 
 
 def commons_lookup(settings: SettingsDep) -> CommonsIdLookup:
     return CommonsIdLookup(
-        settings, timeout=INTERACTIVE_SECONDS, max_retry_seconds=INTERACTIVE_SECONDS
+        settings, timeout=INTERACTIVE_TIMEOUT, max_retry_seconds=INTERACTIVE_RETRIES
     )
 
 

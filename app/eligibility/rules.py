@@ -261,7 +261,8 @@ class Current:
 class Plan:
     disqualify: list[tuple[int, Failure]] = field(default_factory=list)
     requalify: list[int] = field(default_factory=list)
-    # Still disqualified by a rule, but by another rule or for another reason now.
+    # Still disqualified by a rule, but by another rule or for another reason now (or with
+    # the facts behind the reason, which entries disqualified before they were kept lack).
     reword: list[tuple[int, Failure]] = field(default_factory=list)
     # Disqualified by hand or from a flag: rules leave these alone.
     untouched: list[int] = field(default_factory=list)
@@ -279,6 +280,11 @@ def plan(entries: Iterable[Current], rules: RuleSet) -> Plan:
                 result.disqualify.append((entry.id, failure))
         elif failure is None:
             result.requalify.append(entry.id)
-        elif (failure.code, failure.reason) != (entry.dq_code, entry.dq_reason):
+        elif (failure.code, failure.reason, failure.params) != (
+            entry.dq_code,
+            entry.dq_reason,
+            entry.dq_params,
+        ):
+            # Also when only the facts are new: entries disqualified before they were kept.
             result.reword.append((entry.id, failure))
     return result

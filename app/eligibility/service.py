@@ -262,9 +262,9 @@ def preview(
             if len(per_rule[failure.code]) < sample:
                 per_rule[failure.code].append(_brief(entry, entry_id, title, failure))
 
-    def brief(round_entry_id: int, reason: str) -> EntryBrief:
+    def brief(round_entry_id: int, failure: rules_.Failure) -> EntryBrief:
         entry, entry_id, title = by_id[round_entry_id]
-        return _brief(entry, entry_id, title, reason)
+        return _brief(entry, entry_id, title, failure)
 
     return EligibilityPreview(
         rules=rules,
@@ -284,13 +284,14 @@ def preview(
             for rule in rules_.RULES
         ],
         disqualify=[brief(i, f) for i, f in decided.disqualify[:sample]],
-        requalify=[brief(i, _failure_of(by_id[i][0])) for i in decided.requalify[:sample]],
+        requalify=[brief(i, _stored(by_id[i][0])) for i in decided.requalify[:sample]],
     )
 
 
-def _failure_of(entry: rules_.Current) -> rules_.Failure:
-    """The rule failure an entry was disqualified for, as stored."""
-    return rules_.Failure(entry.dq_code or "", entry.dq_reason or "", entry.dq_params or {})
+def _stored(entry: rules_.Current) -> rules_.Failure:
+    """The rule failure an entry was disqualified for, as stored (without its facts if it
+    was disqualified before they were kept)."""
+    return rules_.Failure(entry.dq_code or "", entry.dq_reason or "", entry.dq_params)  # type: ignore[arg-type]
 
 
 def _brief(entry: rules_.Current, entry_id: int, title: str, failure: rules_.Failure) -> EntryBrief:
@@ -301,7 +302,7 @@ def _brief(entry: rules_.Current, entry_id: int, title: str, failure: rules_.Fai
         uploader=entry.facts.uploader,
         code=failure.code,
         reason=failure.reason,
-        params=failure.params or None,
+        params=failure.params,
     )
 
 
@@ -395,11 +396,11 @@ def _store(
             .values(
                 dq_code=bindparam("c"),
                 dq_reason=bindparam("r"),
-                dq_params=bindparam("p", type_=JSON),
+                dq_params=bindparam("p", type_=JSON(none_as_null=True)),
                 dq_by=actor_id,
                 dq_at=now,
             ),
-            [{"rid": i, "c": f.code, "r": f.reason, "p": f.params or None} for i, f in changed],
+            [{"rid": i, "c": f.code, "r": f.reason, "p": f.params} for i, f in changed],
         )
     if decided.requalify:
         connection.execute(

@@ -91,7 +91,7 @@ class RoundEntry(SQLModel, table=True):
     dq_code: str | None = Field(default=None, max_length=40)
     dq_reason: str | None = Field(default=None)
     # A rule's facts behind dq_reason (rules.Why), for the UI to word it in any language.
-    dq_params: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+    dq_params: dict[str, Any] | None = Field(default=None, sa_type=JSON(none_as_null=True))
     dq_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     dq_at: datetime | None = datetime_field()
     created_at: datetime = created_at_field()

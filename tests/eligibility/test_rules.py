@@ -216,10 +216,24 @@ TOO_SMALL = facts(width=100, height=100)
         (Current(1, "resolution", "old words", facts()), [], [1], [], []),
         (Current(1, "window", "too early", TOO_SMALL), [], [], ["resolution"], []),
         (
+            Current(
+                1,
+                "resolution",
+                verdict(TOO_SMALL, ALL_ON).reason,
+                TOO_SMALL,
+                dq_params=verdict(TOO_SMALL, ALL_ON).params,
+            ),
+            [],
+            [],
+            [],
+            [],
+        ),
+        # The same reason, stored before its facts were kept: reworded to gain them.
+        (
             Current(1, "resolution", verdict(TOO_SMALL, ALL_ON).reason, TOO_SMALL),
             [],
             [],
-            [],
+            ["resolution"],
             [],
         ),
         (Current(1, "manual", "not a monument", facts()), [], [], [], [1]),

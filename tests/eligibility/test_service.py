@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from app.core.errors import Conflict, InvalidInput
@@ -155,6 +155,8 @@ def test_apply_disqualifies_by_rule_then_requalifies_when_the_rules_relax(sessio
     assert small.dq_params == {"megapixels": 1.0, "width": 1000, "height": 1000, "minimum": 2}
     listed = service.list_entries(session, round_=round_, reason="resolution")
     assert [e.dq_params for e in listed.items] == [small.dq_params]
+    deleted = session.get(RoundEntry, scene["entries"]["deleted"].id)
+    assert deleted.dq_params == {}, "a rule's reason with no facts still gets worded by the UI"
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.action == "eligibility.apply")
     ).one()
@@ -177,6 +179,12 @@ def test_apply_disqualifies_by_rule_then_requalifies_when_the_rules_relax(sessio
     assert small.dq_params is None
     manual = session.get(RoundEntry, scene["entries"]["manual"].id)
     assert manual.dq_params is None, "a reason written by hand has no facts to word"
+    # Stored as SQL NULL (not JSON null), like the entries disqualified before facts were kept.
+    nulls = session.execute(
+        text("SELECT id FROM round_entries WHERE dq_params IS NULL AND id IN (:a, :b)"),
+        {"a": small.id, "b": manual.id},
+    ).scalars()
+    assert sorted(nulls) == sorted([small.id, manual.id])
     assert after["manual"] == "manual", "a manual disqualification is never undone by rules"
     assert session.get(Round, round_.id).rules["min_megapixels"] is None
 

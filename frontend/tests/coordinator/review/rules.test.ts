@@ -40,11 +40,14 @@ describe('rule names', () => {
 })
 
 describe('reasonText', () => {
-  const when = (iso: string) => formatDateTime(iso, 'en')
+  const when = (iso: string) => formatDateTime(iso, 'en', { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' })
 
   it('words a rule\'s reason from its facts', () => {
     expect(reasonText('resolution', { megapixels: 1.92, width: 1600, height: 1200, minimum: 2 }, 'English')).toBe(
       '1.92 megapixels (1,600 × 1,200), below the minimum of 2 megapixels',
+    )
+    expect(reasonText('resolution', { megapixels: 1, width: 1000, height: 1000, minimum: 1.5 }, null)).toBe(
+      '1 megapixel (1,000 × 1,000), below the minimum of 1.5 megapixels',
     )
     expect(reasonText('staff_upload', { uploader: 'Ama', role: 'organizer' }, 'English')).toBe(
       'Uploaded by \u2068Ama\u2069, the organizer of this campaign',
@@ -55,13 +58,16 @@ describe('reasonText', () => {
     expect(reasonText('deleted', {}, 'Deleted from Commons')).toBe('Deleted from Commons')
   })
 
-  it('shows dates in the reader\'s format, before or after the window', () => {
+  it('shows dates in the reader\'s format, in UTC like the campaign window', () => {
     const before = { uploaded_at: '2026-08-31T23:59:00+00:00', opens_at: '2026-09-01T00:00:00+00:00' }
     expect(reasonText('window', before, null)).toBe(
       `First uploaded ${when(before.uploaded_at)}, before the campaign opened (${when(before.opens_at)})`,
     )
     const after = { uploaded_at: '2026-10-02T08:00:00+00:00', closes_at: '2026-10-01T00:00:00+00:00' }
-    expect(reasonText('window', after, null)).toContain('after the campaign closed')
+    expect(reasonText('window', after, null)).toBe(
+      `First uploaded ${when(after.uploaded_at)}, after the campaign closed (${when(after.closes_at)})`,
+    )
+    expect(when(after.closes_at)).toMatch(/^Oct 1, 2026, 12:00:00\sAM UTC$/)
   })
 
   it('keeps a reason written by hand, or stored without its facts, as it is', () => {

@@ -1,8 +1,11 @@
 /** The eligibility rules form: the round's rules as editable text and back. */
 import type { DisqualificationFacts } from '../../../api/eligibility'
 import type { EligibilityRules } from '../../../api/rounds'
-import { formatList, formatNumber, isolate, language, t } from '../../../i18n'
+import { formatList, isolate, language, t } from '../../../i18n'
 import { formatDateTime } from '../../../i18n/dates'
+
+// The campaign's window is set and shown in UTC; so are the times a reason compares with it.
+const IN_UTC: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'long', timeZone: 'UTC' }
 
 // The server's rule codes (app/eligibility/rules.py); its English labels are only a fallback.
 const RULE_KEYS: Record<string, string> = {
@@ -28,7 +31,7 @@ export function ruleLabel(rule: { code: string; label: string }): string {
 export function reasonText(code: string | null, facts: DisqualificationFacts | null, stored: string | null): string {
   const fallback = stored ?? code ?? ''
   if (!facts) return fallback
-  const when = (value: unknown) => formatDateTime(String(value), language.value)
+  const when = (value: unknown) => formatDateTime(String(value), language.value, IN_UTC)
   const who = (value: unknown) => isolate(String(value))
   switch (code) {
     case 'window':
@@ -36,13 +39,8 @@ export function reasonText(code: string | null, facts: DisqualificationFacts | n
         ? t('loupe-dq-window-before', when(facts.uploaded_at), when(facts.opens_at))
         : t('loupe-dq-window-after', when(facts.uploaded_at), when(facts.closes_at))
     case 'resolution':
-      return t(
-        'loupe-dq-resolution',
-        formatNumber(Number(facts.megapixels), { maximumFractionDigits: 2 }),
-        formatNumber(Number(facts.width)),
-        formatNumber(Number(facts.height)),
-        formatNumber(Number(facts.minimum), { maximumFractionDigits: 2 }),
-      )
+      // Plain numbers: the message formats them, and picks the plurals by them.
+      return t('loupe-dq-resolution', Number(facts.megapixels), Number(facts.width), Number(facts.height), Number(facts.minimum))
     case 'file_type': {
       const allowed = (facts.allowed as string[] | undefined) ?? []
       return allowed.length
